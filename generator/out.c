@@ -1,0 +1,169 @@
+/* out.c — read whole files, write files only when they change (see
+ * gen_out.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gen_out.h"
+
+int
+out_read_file(const char *path, buf *b)
+{
+	struct stat st;
+	ssize_t r;
+	int fd, saved;
+
+	buf_reset(b);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	/* Room for the whole file plus one byte, so EOF is seen at once. */
+	if (buf_grow(b, (size_t)st.st_size + 1) < 0) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	for (;;) {
+		if (b->cap - b->len < 2 && buf_grow(b, 4096) < 0) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+out_mkdirs(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(path);
+	char *p;
+
+	if (n == 0 || n >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	memcpy(tmp, path, n + 1);
+	for (p = tmp + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Does the file at path hold exactly data? 0 no, 1 yes, -1: path is
+ * something other than a regular file, which we must never replace (a
+ * configuration pointing at /dev/null or a directory is a mistake). */
+static int
+same_contents(const char *path, const void *data, size_t n, buf *scratch)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return -1;
+	if ((size_t)st.st_size != n)
+		return 0;
+	if (out_read_file(path, scratch) < 0)
+		return 0;
+	return scratch->len == n && memcmp(scratch->data, data, n) == 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+parent_dir(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL || slash == path)
+		return -1;
+	n = (size_t)(slash - path);
+	if (n >= size)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return 0;
+}
+
+int
+out_write(const char *path, const void *data, size_t n, buf *scratch)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd, saved;
+
+	switch (same_contents(path, data, n, scratch)) {
+	case 1:
+		return OUT_UNCHANGED;
+	case -1:
+		return OUT_ENOTREG;
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return OUT_ERR;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT && parent_dir(path, dir, sizeof dir) == 0
+	    && out_mkdirs(dir) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return OUT_ERR;
+	if (write_all(fd, data, n) < 0) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	return OUT_WRITTEN;
+fail:
+	unlink(tmp);
+	errno = saved;
+	return OUT_ERR;
+}

@@ -1,0 +1,896 @@
+/* site.c — kaa-gen's site build: two passes over the content tree, on
+ * several threads (see gen_site.h).
+ *
+ * Memory stays proportional to the number of pages, not their size: pass 1
+ * keeps a few strings per page, pass 2 renders one page at a time per
+ * thread into buffers that are reused for the next page. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "gen_fm.h"
+#include "gen_nav.h"
+#include "gen_out.h"
+#include "gen_page.h"
+#include "gen_site.h"
+#include "gen_url.h"
+#include "gen_urlset.h"
+#include "tmpl.h"
+
+/* Front matter is short: pass 1 reads this much and reads the whole file
+ * only if the closing "---" is not within it. */
+#define PREFIX_READ 1024
+/* Pages handed to a thread at a time. */
+#define CHUNK 16
+#define MAX_JOBS 16
+
+/* The 404 page when content has no 404.md. */
+static const char builtin404_file[] = "(built-in 404 page)";
+static const char builtin404_title[] = "Sidan finns inte";
+static const char builtin404_md[] =
+    "Sidan du söker finns inte. Den kan ha flyttats eller tagits bort.\n"
+    "\n"
+    "[Gå till startsidan](/)\n";
+
+struct site {
+	const struct site_opts *o;
+	struct conf   *conf;
+	const char    *outdir;
+	char          *site_url;     /* site.url without a trailing '/' */
+	buf            layout_file;  /* layout_dir/layout.html */
+	buf            layout;
+	buf            shell;        /* the rendered e-service shell */
+	struct page   *pages;
+	size_t         n, cap;
+	int            builtin404;   /* index of the built-in 404 page, or -1 */
+	char         **assets;       /* URL paths "/assets/...", owned */
+	size_t         nassets, capassets;
+	struct urlset *urls;
+	struct nav    *nav;
+	int            want_subnav;  /* the layout uses page.subnav */
+	int            check_only;   /* errors already: check, write nothing */
+	atomic_size_t  next;         /* next page to hand out */
+	struct diag   *d;
+};
+
+struct worker;
+typedef void work_fn(struct worker *w, size_t i);
+
+/* One thread's state. Buffers are reused from page to page. */
+struct worker {
+	struct site *s;
+	pthread_t    th;
+	int          started;
+	work_fn     *fn;
+	buf          src, tmp, html, page, menu, crumbs, subnav;
+	buf          file, path, tmp2, scratch;
+	struct diag  diag;
+	struct page_pool *pool;      /* cmark's memory, pass 2 */
+	size_t       pages, written, unchanged;
+	/* the page in pass 2, for the link callback */
+	size_t       cur;
+	const char  *cur_file;
+	int          line0;
+	int          errors;
+};
+
+static const char *
+cstr(buf *b)
+{
+	buf_puts(b, "");        /* makes data non-NULL */
+	return b->data != NULL ? b->data : "";
+}
+
+static const char *
+join(buf *b, const char *dir, const char *rel)
+{
+	buf_reset(b);
+	buf_puts(b, dir);
+	if (b->len > 0 && b->data[b->len - 1] != '/')
+		buf_putc(b, '/');
+	buf_puts(b, rel);
+	return cstr(b);
+}
+
+static void
+werr(struct worker *w, size_t i, const char *file, int line,
+    const char *msg, const char *arg)
+{
+	diag_add(&w->diag, (long)i, file, line, msg, arg);
+	w->errors++;
+}
+
+/* --- walking directories ------------------------------------------------- */
+
+typedef int walk_cb(struct site *s, const char *rel);
+
+/* Calls cb for each regular file under path (a buf holding the directory),
+ * with its path relative to the first rootlen+1 bytes. Hidden files are
+ * skipped. Returns 0, or -1 with path naming what failed. */
+static int
+walk(struct site *s, buf *path, size_t rootlen, walk_cb *cb)
+{
+	struct dirent *de;
+	struct stat st;
+	size_t base = path->len;
+	DIR *dir;
+	int isdir, isreg, rc = 0, saved;
+
+	if ((dir = opendir(path->data)) == NULL)
+		return -1;
+	while (rc == 0 && (errno = 0, de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path->len = base;
+		buf_putc(path, '/');
+		buf_puts(path, de->d_name);
+		if (path->oom) {
+			errno = ENOMEM;
+			rc = -1;
+			break;
+		}
+		isdir = de->d_type == DT_DIR;
+		isreg = de->d_type == DT_REG;
+		if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
+			if (stat(path->data, &st) < 0) {
+				rc = -1;
+				break;
+			}
+			isdir = S_ISDIR(st.st_mode);
+			isreg = S_ISREG(st.st_mode);
+		}
+		if (isdir)
+			rc = walk(s, path, rootlen, cb);
+		else if (isreg && cb(s, path->data + rootlen + 1) < 0) {
+			errno = ENOMEM;
+			rc = -1;
+		}
+	}
+	if (rc == 0 && errno != 0)
+		rc = -1;
+	saved = errno;
+	closedir(dir);
+	if (rc == 0) {
+		path->len = base;
+		path->data[base] = '\0';
+	}
+	errno = saved;
+	return rc;
+}
+
+static int
+add_page(struct site *s, const char *rel)
+{
+	struct page *p;
+	size_t n = strlen(rel);
+
+	if (n < 3 || strcmp(rel + n - 3, ".md") != 0)
+		return 0;       /* not content; e.g. an editor's notes */
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+
+		if ((p = realloc(s->pages, cap * sizeof *p)) == NULL)
+			return -1;
+		s->pages = p;
+		s->cap = cap;
+	}
+	p = &s->pages[s->n];
+	memset(p, 0, sizeof *p);
+	if ((p->src = strdup(rel)) == NULL)
+		return -1;
+	s->n++;
+	return 0;
+}
+
+static int
+add_asset(struct site *s, const char *rel)
+{
+	buf b = BUF_INIT;
+	char **v;
+
+	if (s->nassets == s->capassets) {
+		size_t cap = s->capassets ? s->capassets * 2 : 32;
+
+		if ((v = realloc(s->assets, cap * sizeof *v)) == NULL)
+			return -1;
+		s->assets = v;
+		s->capassets = cap;
+	}
+	buf_puts(&b, "/assets/");
+	buf_puts(&b, rel);
+	if ((s->assets[s->nassets] = buf_detach(&b)) == NULL)
+		return -1;
+	s->nassets++;
+	return 0;
+}
+
+static int
+cmp_src(const void *a, const void *b)
+{
+	const struct page *x = a, *y = b;
+
+	return strcmp(x->src, y->src);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --- threads ------------------------------------------------------------- */
+
+static void
+work_loop(struct worker *w)
+{
+	struct site *s = w->s;
+	size_t i, start, end;
+
+	for (;;) {
+		start = atomic_fetch_add(&s->next, CHUNK);
+		if (start >= s->n)
+			break;
+		end = start + CHUNK < s->n ? start + CHUNK : s->n;
+		for (i = start; i < end; i++)
+			w->fn(w, i);
+	}
+}
+
+static void *
+thread_main(void *arg)
+{
+	work_loop(arg);
+	return NULL;
+}
+
+/* Runs fn over all pages on nw workers; the calling thread is worker 0. */
+static void
+run_pass(struct site *s, struct worker *w, int nw, work_fn *fn)
+{
+	int k;
+
+	atomic_store(&s->next, 0);
+	for (k = 0; k < nw; k++)
+		w[k].fn = fn;
+	for (k = 1; k < nw; k++)
+		w[k].started = pthread_create(&w[k].th, NULL, thread_main,
+		    &w[k]) == 0;
+	work_loop(&w[0]);
+	for (k = 1; k < nw; k++)
+		if (w[k].started)
+			pthread_join(w[k].th, NULL);
+	for (k = 0; k < nw; k++)
+		diag_move(s->d, &w[k].diag);
+}
+
+static void
+worker_free(struct worker *w)
+{
+	buf *bufs[] = { &w->src, &w->tmp, &w->html, &w->page, &w->menu,
+	    &w->crumbs, &w->subnav, &w->file, &w->path, &w->tmp2, &w->scratch };
+	size_t k;
+
+	for (k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
+		buf_free(bufs[k]);
+	diag_free(&w->diag);
+	page_pool_free(w->pool);
+}
+
+/* --- pass 1: front matter ------------------------------------------------ */
+
+/* Reads at most max bytes of the file into b. */
+static int
+read_prefix(const char *path, buf *b, size_t max)
+{
+	ssize_t r;
+	int fd, saved;
+
+	buf_reset(b);
+	if (buf_grow(b, max) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while ((r = read(fd, b->data + b->len, max - b->len)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		b->len += (size_t)r;
+		if (b->len == max)
+			break;
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+static void
+fm_error(struct worker *w, size_t i, const char *file, int rc,
+    const struct fm_errinfo *ei)
+{
+	const char *k = ei->key;
+
+	switch (rc) {
+	case FM_EUNKNOWN:
+		werr(w, i, file, ei->line, "unknown front matter key \"%s\" "
+		    "(known: title, description, order, weight, audience, "
+		    "lang)", k);
+		break;
+	case FM_EDUP:
+		werr(w, i, file, ei->line, "front matter key \"%s\" given "
+		    "twice (order and weight are the same key)", k);
+		break;
+	case FM_EINT:
+		werr(w, i, file, ei->line, "%s: not an integer", k);
+		break;
+	case FM_EVALUE:
+		if (strcmp(k, "audience") == 0)
+			werr(w, i, file, ei->line, "%s must be one of unga, "
+			    "vardnadshavare, skolor, alla", k);
+		else if (strcmp(k, "lang") == 0)
+			werr(w, i, file, ei->line, "%s must be sv or en", k);
+		else
+			werr(w, i, file, ei->line, "%s must not be empty", k);
+		break;
+	case FM_EQUOTE:
+		werr(w, i, file, ei->line, "%s: bad quoting (unterminated "
+		    "quote, unknown escape or text after the closing quote)",
+		    k);
+		break;
+	case FM_EMISSING:
+		werr(w, i, file, ei->line, "front matter lacks \"%s\"", k);
+		break;
+	default:
+		werr(w, i, file, ei->line, "%s", fm_strerror(rc));
+		break;
+	}
+}
+
+static void
+pass1(struct worker *w, size_t i)
+{
+	struct site *s = w->s;
+	struct page *p = &s->pages[i];
+	struct fm_errinfo ei;
+	struct fm fm;
+	const char *file;
+	int rc;
+
+	if ((int)i == s->builtin404)
+		return;
+	p->bad = 1;
+	file = join(&w->file, s->o->content_dir, p->src);
+	if ((rc = url_from_source(p->src, &p->url, &p->out)) != URL_OK) {
+		werr(w, i, file, 0, "%s", url_strerror(rc));
+		return;
+	}
+	if (read_prefix(file, &w->src, PREFIX_READ) < 0) {
+		werr(w, i, file, 0, "cannot read: %s", strerror(errno));
+		return;
+	}
+	rc = fm_parse(w->src.data, w->src.len, &fm, &ei);
+	if (rc == FM_EUNTERMINATED && w->src.len == PREFIX_READ) {
+		if (out_read_file(file, &w->src) < 0) {
+			werr(w, i, file, 0, "cannot read: %s", strerror(errno));
+			return;
+		}
+		rc = fm_parse(w->src.data, w->src.len, &fm, &ei);
+	}
+	if (rc != FM_OK) {
+		fm_error(w, i, file, rc, &ei);
+		return;
+	}
+	p->title = fm.title;
+	fm.title = NULL;
+	p->order = fm.order;
+	p->has_order = fm.has_order;
+	p->lang = fm.has_lang ? fm.lang :
+	    strncmp(p->src, "en/", 3) == 0 ? FM_LANG_EN : FM_LANG_SV;
+	p->bad = 0;
+	fm_free(&fm);
+}
+
+/* --- pass 2: render ------------------------------------------------------ */
+
+/* Is path (n bytes) something this site serves? */
+static int
+link_target_ok(const struct site *s, const char *path, size_t n)
+{
+	const char *base = s->conf->eservice_base;
+	size_t bl = strlen(base);
+	static const char idx[] = "index.html";
+	size_t il = sizeof idx - 1;
+
+	if (urlset_get(s->urls, path, n) >= 0)
+		return 1;
+	if (n > il && memcmp(path + n - il, idx, il) == 0 &&
+	    path[n - il - 1] == '/' &&
+	    urlset_get(s->urls, path, n - il) >= 0)
+		return 1;
+	return n >= bl && memcmp(path, base, bl) == 0 &&
+	    (n == bl || path[bl] == '/');
+}
+
+static void
+check_link(void *arg, const char *href, int line, int is_image)
+{
+	struct worker *w = arg;
+	struct site *s = w->s;
+	const char *what = is_image ? "image" : "link";
+	int kind, hint, rel;
+
+	kind = url_resolve(s->pages[w->cur].url, href, &w->path);
+	line += w->line0 - 1;
+	if (kind == URL_EXTERNAL || kind == URL_SAMEPAGE)
+		return;
+	if (kind == URL_EABOVE) {
+		diag_add(&w->diag, (long)w->cur, w->cur_file, line,
+		    "%s \"%s\" climbs above the site root", what, href);
+		w->errors++;
+		return;
+	}
+	if (link_target_ok(s, w->path.data, w->path.len))
+		return;
+	/* "/a" for the page "/a/": say so, it is the common slip. */
+	buf_reset(&w->tmp2);
+	buf_put(&w->tmp2, w->path.data, w->path.len);
+	buf_putc(&w->tmp2, '/');
+	hint = urlset_get(s->urls, w->tmp2.data, w->tmp2.len) >= 0;
+	rel = strcmp(href, w->path.data) != 0;
+	diag_add(&w->diag, (long)w->cur, w->cur_file, line,
+	    "broken %s \"%s\"%s%s%s%s%s%s", what, href,
+	    rel ? " (resolves to " : "", rel ? w->path.data : "",
+	    rel ? ")" : "", hint ? "; did you mean \"" : "",
+	    hint ? w->tmp2.data : "", hint ? "\"?" : "");
+	w->errors++;
+}
+
+static void
+tmpl_error(struct worker *w, size_t i, const char *file, int line, int rc,
+    const struct tmpl_errinfo *ei)
+{
+	if (rc == TMPL_EUNKNOWN)
+		werr(w, i, file, line, "unknown placeholder {{%s}}", ei->name);
+	else if (rc == TMPL_ESYNTAX)
+		werr(w, i, file, line, "malformed placeholder \"{{%s\"",
+		    ei->name);
+	else
+		werr(w, i, file, line, "%s", tmpl_strerror(rc));
+}
+
+/* The layout's variables for one page; outer scope: the configuration. */
+enum { V_TITLE, V_DESC, V_URL, V_LANG, V_AUDIENCE, V_BODY, V_CRUMBS,
+    V_SUBNAV, V_MENU, V__MAX };
+static const char *const var_names[V__MAX] = {
+	"page.title", "page.description", "page.url", "page.lang",
+	"page.audience", "page.body", "page.breadcrumbs", "page.subnav",
+	"site.menu",
+};
+
+static int
+render_layout(struct site *s, const char *const val[V__MAX], buf *out,
+    struct tmpl_errinfo *ei)
+{
+	struct tmpl_var vars[V__MAX];
+	struct tmpl_scope scope;
+	int k;
+
+	for (k = 0; k < V__MAX; k++) {
+		vars[k].name = var_names[k];
+		vars[k].value = val[k];
+	}
+	scope.vars = vars;
+	scope.n = V__MAX;
+	scope.outer = &s->conf->scope;
+	buf_reset(out);
+	return tmpl_render(out, s->layout.data, s->layout.len, &scope, ei);
+}
+
+static void
+count(struct worker *w, int st, const char *path)
+{
+	if (st == OUT_WRITTEN)
+		w->written++;
+	else if (st == OUT_UNCHANGED)
+		w->unchanged++;
+	else {
+		if (st == OUT_ENOTREG)
+			diag_add(&w->diag, -1, path, 0, "exists and is not a "
+			    "regular file: not replaced");
+		else
+			diag_add(&w->diag, -1, path, 0, "cannot write: %s",
+			    strerror(errno));
+		w->errors++;
+	}
+}
+
+static void
+pass2(struct worker *w, size_t i)
+{
+	struct site *s = w->s;
+	struct page *p = &s->pages[i];
+	struct fm fm = { 0 };
+	struct fm_errinfo fei;
+	struct tmpl_errinfo tei;
+	const char *val[V__MAX], *body, *file;
+	size_t blen;
+	int rc;
+
+	if (p->bad)
+		return;
+	w->errors = 0;
+	w->cur = i;
+	if ((int)i == s->builtin404) {
+		file = builtin404_file;
+		body = builtin404_md;
+		blen = sizeof builtin404_md - 1;
+		w->line0 = 1;
+	} else {
+		file = join(&w->file, s->o->content_dir, p->src);
+		if (out_read_file(file, &w->src) < 0) {
+			werr(w, i, file, 0, "cannot read: %s", strerror(errno));
+			return;
+		}
+		if ((rc = fm_parse(w->src.data, w->src.len, &fm, &fei)) != FM_OK) {
+			fm_error(w, i, file, rc, &fei);  /* changed since pass 1 */
+			return;
+		}
+		body = w->src.data + fm.body_off;
+		blen = w->src.len - fm.body_off;
+		w->line0 = fm.body_line;
+	}
+	w->cur_file = file;
+	buf_reset(&w->html);
+	rc = page_markdown(body, blen, &s->conf->scope, w->pool, &w->tmp,
+	    &w->html, check_link, w, &tei);
+	if (rc == PAGE_EUNKNOWN || rc == PAGE_ESYNTAX)
+		tmpl_error(w, i, file, w->line0 + tei.line - 1,
+		    rc == PAGE_EUNKNOWN ? TMPL_EUNKNOWN : TMPL_ESYNTAX, &tei);
+	else if (rc != PAGE_OK)
+		werr(w, i, file, 0, "%s", "out of memory");
+	if (w->errors > 0)
+		goto done;
+	buf_reset(&w->menu);
+	buf_reset(&w->crumbs);
+	buf_reset(&w->subnav);
+	nav_menu(s->nav, (int)i, p->lang, &w->menu);
+	nav_breadcrumbs(s->nav, (int)i, &w->crumbs);
+	nav_subnav(s->nav, (int)i, &w->subnav);
+	val[V_TITLE] = p->title;
+	val[V_DESC] = (int)i == s->builtin404 ? builtin404_title :
+	    fm.description;
+	val[V_URL] = p->url;
+	val[V_LANG] = fm_lang_name(p->lang);
+	val[V_AUDIENCE] = fm_audience_name(fm.audience);
+	val[V_BODY] = cstr(&w->html);
+	val[V_CRUMBS] = cstr(&w->crumbs);
+	val[V_SUBNAV] = cstr(&w->subnav);
+	val[V_MENU] = cstr(&w->menu);
+	if ((rc = render_layout(s, val, &w->page, &tei)) != TMPL_OK) {
+		tmpl_error(w, i, s->layout_file.data, tei.line, rc, &tei);
+		goto done;
+	}
+	w->pages++;
+	if (!s->check_only) {
+		file = join(&w->path, s->outdir, p->out);
+		count(w, out_write(file, w->page.data, w->page.len,
+		    &w->scratch), file);
+	}
+done:
+	fm_free(&fm);
+}
+
+/* --- site-wide files ----------------------------------------------------- */
+
+static int
+load_conf(struct site *s)
+{
+	struct conf_errinfo ei;
+	const char *u;
+	size_t n;
+	int rc;
+
+	rc = conf_load(s->o->conf_path, &s->conf, &ei);
+	if (rc != CONF_OK) {
+		if (ei.key[0] != '\0')
+			diag_add(s->d, -1, s->o->conf_path, ei.line, "%s: %s",
+			    ei.key, conf_strerror(rc));
+		else
+			diag_add(s->d, -1, s->o->conf_path, ei.line, "%s",
+			    conf_strerror(rc));
+		return -1;
+	}
+	s->outdir = s->o->output_dir != NULL ? s->o->output_dir :
+	    s->conf->site_output;
+	if (s->outdir == NULL || *s->outdir == '\0') {
+		diag_add(s->d, -1, s->o->conf_path, 0, "site.output: not set "
+		    "(or give -o DIR)");
+		return -1;
+	}
+	if ((u = conf_get(s->conf, "site.url")) == NULL || *u == '\0') {
+		diag_add(s->d, -1, s->o->conf_path, 0, "site.url: not set "
+		    "(needed for sitemap.xml)");
+		return -1;
+	}
+	n = strlen(u);
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	if ((s->site_url = strndup(u, n)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+load_layout(struct site *s)
+{
+	join(&s->layout_file, s->o->layout_dir, "layout.html");
+	if (out_read_file(s->layout_file.data, &s->layout) < 0) {
+		diag_add(s->d, -1, s->layout_file.data, 0, "cannot read: %s",
+		    strerror(errno));
+		return -1;
+	}
+	s->want_subnav = strstr(cstr(&s->layout), "page.subnav") != NULL;
+	return 0;
+}
+
+/* Lists content pages and assets; adds the built-in 404 if needed. */
+static int
+scan(struct site *s)
+{
+	buf path = BUF_INIT;
+	struct stat st;
+	size_t i;
+	int rc = 0;
+
+	buf_puts(&path, s->o->content_dir);
+	while (path.len > 1 && path.data[path.len - 1] == '/')
+		path.data[--path.len] = '\0';
+	if (walk(s, &path, path.len, add_page) < 0) {
+		diag_add(s->d, -1, cstr(&path), 0, "cannot read: %s",
+		    strerror(errno));
+		rc = -1;
+	}
+	join(&path, s->o->layout_dir, "assets");
+	if (rc == 0 && stat(path.data, &st) == 0 &&   /* assets are optional */
+	    walk(s, &path, path.len, add_asset) < 0) {
+		diag_add(s->d, -1, cstr(&path), 0, "cannot read: %s",
+		    strerror(errno));
+		rc = -1;
+	}
+	buf_free(&path);
+	if (rc < 0)
+		return -1;
+	qsort(s->pages, s->n, sizeof *s->pages, cmp_src);
+	qsort(s->assets, s->nassets, sizeof *s->assets, cmp_str);
+	s->builtin404 = -1;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->pages[i].src, "404.md") == 0)
+			return 0;
+	if (add_page(s, "404.md") < 0)
+		return -1;
+	s->builtin404 = (int)(s->n - 1);
+	s->pages[s->n - 1].url = strdup("/404.html");
+	s->pages[s->n - 1].out = strdup("404.html");
+	s->pages[s->n - 1].title = strdup(builtin404_title);
+	if (s->pages[s->n - 1].url == NULL || s->pages[s->n - 1].out == NULL ||
+	    s->pages[s->n - 1].title == NULL)
+		return -1;
+	return 0;
+}
+
+static const char *const special_urls[] = {
+	"/sitemap.xml", "/robots.txt",
+};
+
+/* URL -> page index, plus the assets and special files (value n). */
+static int
+build_urls(struct site *s)
+{
+	buf b = BUF_INIT;
+	size_t i;
+	int old, rc;
+
+	if ((s->urls = urlset_new(s->n + s->nassets + 8)) == NULL)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		if (s->pages[i].url == NULL)
+			continue;
+		rc = urlset_add(s->urls, s->pages[i].url, (int)i, &old);
+		if (rc < 0) {
+			buf_free(&b);
+			return -1;
+		}
+		if (rc == 1) {
+			join(&b, s->o->content_dir, s->pages[i].src);
+			diag_add(s->d, (long)i, b.data, 0, "makes the same page "
+			    "%s as %s", s->pages[i].url, s->pages[old].src);
+			s->pages[i].bad = 1;
+		}
+	}
+	buf_free(&b);
+	for (i = 0; i < s->nassets; i++)
+		if (urlset_add(s->urls, s->assets[i], (int)s->n, NULL) < 0)
+			return -1;
+	for (i = 0; i < sizeof special_urls / sizeof special_urls[0]; i++)
+		if (urlset_add(s->urls, special_urls[i], (int)s->n, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* The layout with the page's own values left as placeholders, for
+ * kaa-fcgi to fill in. Rendering it first also checks the layout once,
+ * instead of once per page. */
+static int
+render_shell(struct site *s, buf *menu)
+{
+	const char *val[V__MAX];
+	struct tmpl_errinfo tei;
+	int rc;
+
+	buf_reset(menu);
+	if (nav_menu(s->nav, -1, FM_LANG_SV, menu) < 0)
+		return -1;
+	val[V_TITLE] = "{{page.title}}";
+	val[V_DESC] = "{{page.description}}";
+	val[V_URL] = "{{page.url}}";
+	val[V_LANG] = "sv";
+	val[V_AUDIENCE] = "";
+	val[V_BODY] = "{{{page.body}}}";
+	val[V_CRUMBS] = "{{{page.breadcrumbs}}}";
+	val[V_SUBNAV] = "{{{page.subnav}}}";
+	val[V_MENU] = cstr(menu);
+	rc = render_layout(s, val, &s->shell, &tei);
+	if (rc == TMPL_OK)
+		return 0;
+	if (rc == TMPL_EUNKNOWN)
+		diag_add(s->d, -1, s->layout_file.data, tei.line,
+		    "unknown placeholder {{%s}}", tei.name);
+	else
+		diag_add(s->d, -1, s->layout_file.data, tei.line, "%s%s%s",
+		    tmpl_strerror(rc), tei.name[0] ? ": " : "", tei.name);
+	return -1;
+}
+
+static void
+write_sitewide(struct site *s, struct worker *w)
+{
+	const char *path;
+	size_t i;
+
+	buf_reset(&w->page);
+	buf_puts(&w->page, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < s->n; i++) {
+		const struct page *p = &s->pages[i];
+
+		if (p->bad || strcmp(p->url, "/404.html") == 0)
+			continue;
+		buf_puts(&w->page, "<url><loc>");
+		buf_puts_html(&w->page, s->site_url);
+		buf_puts_html(&w->page, p->url);
+		buf_puts(&w->page, "</loc></url>\n");
+	}
+	buf_puts(&w->page, "</urlset>\n");
+	path = join(&w->path, s->outdir, "sitemap.xml");
+	count(w, w->page.oom ? OUT_ERR : out_write(path, w->page.data,
+	    w->page.len, &w->scratch), path);
+
+	buf_reset(&w->page);
+	buf_printf(&w->page, "User-agent: *\nAllow: /\n\nSitemap: %s/sitemap.xml\n",
+	    s->site_url);
+	path = join(&w->path, s->outdir, "robots.txt");
+	count(w, out_write(path, w->page.data, w->page.len, &w->scratch), path);
+
+	for (i = 0; i < s->nassets; i++) {
+		/* assets[i] is "/assets/REL" */
+		const char *src = join(&w->file, s->o->layout_dir,
+		    s->assets[i] + 1);
+
+		if (out_read_file(src, &w->src) < 0) {
+			diag_add(s->d, -1, src, 0, "cannot read: %s",
+			    strerror(errno));
+			continue;
+		}
+		path = join(&w->path, s->outdir, s->assets[i] + 1);
+		count(w, out_write(path, w->src.data, w->src.len, &w->scratch),
+		    path);
+	}
+	count(w, out_write(s->conf->layout_path, s->shell.data, s->shell.len,
+	    &w->scratch), s->conf->layout_path);
+	diag_move(s->d, &w->diag);
+}
+
+static int
+jobs(const struct site *s)
+{
+	long n = s->o->jobs;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (s->n < 64 || n < 1)   /* threads cost more than they save */
+		n = 1;
+	return n > MAX_JOBS ? MAX_JOBS : (int)n;
+}
+
+static void
+site_free(struct site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		page_free(&s->pages[i]);
+	free(s->pages);
+	for (i = 0; i < s->nassets; i++)
+		free(s->assets[i]);
+	free(s->assets);
+	nav_free(s->nav);
+	urlset_free(s->urls);
+	buf_free(&s->layout_file);
+	buf_free(&s->layout);
+	buf_free(&s->shell);
+	free(s->site_url);
+	conf_free(s->conf);
+}
+
+int
+site_build(const struct site_opts *o, struct site_stats *st, struct diag *d)
+{
+	struct worker w[MAX_JOBS];
+	struct site s;
+	size_t errs0 = d->n;
+	int nw = 1, k, rc = -1;
+
+	memset(&s, 0, sizeof s);
+	memset(w, 0, sizeof w);
+	memset(st, 0, sizeof *st);
+	s.o = o;
+	s.d = d;
+	s.builtin404 = -1;
+	if (load_conf(&s) < 0 || load_layout(&s) < 0 || scan(&s) < 0)
+		goto out;
+	nw = jobs(&s);
+	for (k = 0; k < nw; k++) {
+		w[k].s = &s;
+		if ((w[k].pool = page_pool_new()) == NULL) {
+			diag_add(d, -1, "kaa-gen", 0, "out of memory");
+			goto out;
+		}
+	}
+	run_pass(&s, w, nw, pass1);
+	if (build_urls(&s) < 0 ||
+	    (s.nav = nav_new(s.pages, s.n, s.urls, s.want_subnav)) == NULL) {
+		diag_add(d, -1, "kaa-gen", 0, "out of memory");
+		goto out;
+	}
+	if (render_shell(&s, &w[0].menu) < 0)
+		goto out;
+	s.check_only = d->n > errs0;
+	run_pass(&s, w, nw, pass2);
+	if (d->n == errs0 && !d->oom)
+		write_sitewide(&s, &w[0]);
+	rc = d->n == errs0 && !d->oom ? 0 : -1;
+out:
+	for (k = 0; k < nw; k++) {
+		st->pages += w[k].pages;
+		st->written += w[k].written;
+		st->unchanged += w[k].unchanged;
+		worker_free(&w[k]);
+	}
+	if (rc < 0 && d->n == errs0)
+		diag_add(d, -1, "kaa-gen", 0, "out of memory");
+	site_free(&s);
+	return rc;
+}

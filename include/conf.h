@@ -1,0 +1,74 @@
+/* conf.h — one municipality's configuration, read by all three programs.
+ *
+ * One INI file per municipality (parsed with inih), e.g. conf/exempelkommun.ini:
+ *
+ *   [municipality]  id (a-z0-9-, used in paths), name
+ *   [office]        name, phone, email, address, hours   (the KAA office)
+ *   [eservice]      base   URL path prefix of kaa-fcgi for this municipality,
+ *                          e.g. /e-tjanst/exempelkommun
+ *                   layout the page shell kaa-gen writes and kaa-fcgi reads
+ *   [site]          url (public base URL), output (directory kaa-gen writes)
+ *   [keys]          public_key   (file written by `kaa-inbox keygen`)
+ *   [inbox]         path (SQLite file), retention_days
+ *
+ * Relative paths are resolved against the directory of the INI file, so a
+ * configuration works from any working directory.
+ * Every key/value is also available as a template variable "section.key"
+ * (e.g. {{office.phone}}), so content can use any of them. */
+#ifndef KAA_CONF_H
+#define KAA_CONF_H
+
+#include <stddef.h>
+#include "tmpl.h"
+
+#define CONF_MAX_VARS 64
+
+struct conf {
+	char *file;                 /* path as given */
+	/* Frequently used values; pointers into vars[], never NULL after load. */
+	const char *id;
+	const char *name;
+	const char *eservice_base;
+	const char *layout_path;    /* resolved */
+	const char *public_key_path;/* resolved */
+	const char *inbox_path;     /* resolved */
+	const char *site_output;    /* resolved */
+	long        retention_days;
+	char       *resolved[4];    /* owned storage behind the paths above */
+	/* All settings as "section.key" = value, owned by the conf. */
+	struct tmpl_var vars[CONF_MAX_VARS];
+	size_t          nvars;
+	struct tmpl_scope scope;    /* { vars, nvars, NULL } for templates */
+};
+
+enum conf_err {
+	CONF_OK = 0,
+	CONF_EOPEN,      /* cannot read the file */
+	CONF_ESYNTAX,    /* INI syntax error at ei->line */
+	CONF_EMISSING,   /* a required setting is missing: ei->key */
+	CONF_EVALUE,     /* a setting has a bad value: ei->key */
+	CONF_EDUP,       /* a setting given twice: ei->key */
+	CONF_ETOOMANY,   /* more than CONF_MAX_VARS settings */
+	CONF_ENOMEM
+};
+
+struct conf_errinfo {
+	int  line;
+	char key[64];    /* "section.key" */
+};
+
+/* Loads path into a new conf. Required: municipality.id (a-z0-9-),
+ * municipality.name, eservice.base (absolute path, no trailing slash),
+ * eservice.layout, keys.public_key, inbox.path. site.output is optional here
+ * (kaa-gen requires it). The new conf is stored in *out; free it with
+ * conf_free. Returns enum
+ * conf_err; on error *ei (if not NULL) names the line or setting. */
+int conf_load(const char *path, struct conf **out, struct conf_errinfo *ei);
+void conf_free(struct conf *c);
+
+/* Value of "section.key" or NULL. */
+const char *conf_get(const struct conf *c, const char *name);
+
+const char *conf_strerror(int err);
+
+#endif

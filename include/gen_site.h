@@ -1,0 +1,39 @@
+/* gen_site.h — build a municipality's web site from Markdown (kaa-gen site).
+ *
+ * Pass 1 reads the front matter of Markdown file under content/ (URL, title, order,
+ * language) and builds the URL set and navigation. Pass 2 renders each page
+ * (placeholders, CommonMark, links checked, layout) and writes it if its
+ * bytes changed. Both passes run on `jobs` threads; only per-page metadata
+ * is held for all pages, never their HTML. Then sitemap.xml, robots.txt,
+ * the assets and the e-service shell (the layout with the page's own
+ * placeholders left in, for kaa-fcgi) are written.
+ *
+ * Build errors (bad front matter, unknown placeholder, broken internal link,
+ * two files with one URL) are all collected, each as "FILE:LINE: message";
+ * when there are any, the site-wide files are not written. */
+#ifndef KAA_GEN_SITE_H
+#define KAA_GEN_SITE_H
+
+#include <stddef.h>
+#include "gen_diag.h"
+
+struct site_opts {
+	const char *conf_path;    /* municipality INI */
+	const char *content_dir;  /* Markdown tree, e.g. "content" */
+	const char *layout_dir;   /* layout.html and assets/, e.g. "site" */
+	const char *output_dir;   /* NULL: the conf's site.output */
+	int         jobs;         /* threads; 0: one per CPU */
+};
+
+struct site_stats {
+	size_t pages;       /* pages rendered */
+	size_t written;     /* files written (pages, assets, sitemap, shell) */
+	size_t unchanged;   /* files that already held the same bytes */
+};
+
+/* Builds the site. Returns 0 on success, -1 if there were errors; each
+ * error is added to d. *st is filled in either case. */
+int site_build(const struct site_opts *o, struct site_stats *st,
+    struct diag *d);
+
+#endif

@@ -1,0 +1,79 @@
+/* key.h — the municipality's keypair: files, passphrase protection, sealing.
+ *
+ * The web host holds only the public key: it can seal submissions but never
+ * open them. The secret key lives on the coordinator's machine, in a file
+ * encrypted with a passphrase (Argon2id via crypto_pwhash, then
+ * crypto_secretbox). Both files are INI text (parsed with inih):
+ *
+ *   [kaa-public-key]              [kaa-secret-key]
+ *   version = 1                   version = 1
+ *   id = <16 hex>                 id, public = <64 hex>, kdf = argon2id13,
+ *   public = <64 hex>             opslimit, memlimit, salt, nonce, box (hex)
+ *
+ * The key id is the first 8 bytes of BLAKE2b(public key), in hex: stored with
+ * every submission so the reader knows which key sealed it.
+ * Secret keys and opened plaintext live in sodium_malloc'd memory (guarded,
+ * locked, wiped on free). Call sodium_init() before anything here. */
+#ifndef KAA_KEY_H
+#define KAA_KEY_H
+
+#include <stddef.h>
+
+#define KEY_PUBLIC_BYTES 32
+#define KEY_ID_HEX       16
+
+struct key_public {
+	unsigned char pk[KEY_PUBLIC_BYTES];
+	char          id[KEY_ID_HEX + 1];
+};
+
+struct key_secret;   /* opaque: lives in sodium_malloc'd memory */
+
+enum key_err {
+	KEY_OK = 0,
+	KEY_EOPEN,      /* cannot open/read the file */
+	KEY_EFORMAT,    /* not a key file of ours, or damaged */
+	KEY_EPASS,      /* wrong passphrase (or tampered file) */
+	KEY_EEXIST,     /* refusing to overwrite an existing file */
+	KEY_EWRITE,     /* cannot write the file */
+	KEY_ENOMEM,
+	KEY_ECRYPTO     /* sealing or opening failed (wrong key, damaged data) */
+};
+
+/* Cost of the passphrase hash. MODERATE for real keys; INTERACTIVE for
+ * tests and demos, where speed matters more than resistance to guessing. */
+enum key_kdf { KEY_KDF_MODERATE, KEY_KDF_INTERACTIVE };
+
+/* Makes a new keypair. *out is freed with key_secret_free. */
+int key_generate(struct key_secret **out);
+void key_secret_free(struct key_secret *sk);
+/* The public half of a secret key. */
+void key_public_of(const struct key_secret *sk, struct key_public *out);
+
+int key_public_load(const char *path, struct key_public *out);
+/* Writes a new public key file (mode 0644); never overwrites. */
+int key_public_save(const char *path, const struct key_public *pk);
+
+/* Writes a new secret key file (mode 0600), encrypted with the passphrase;
+ * never overwrites. */
+int key_secret_save(const char *path, const struct key_secret *sk,
+    const char *pass, size_t passlen, enum key_kdf kdf);
+/* Reads and decrypts a secret key file; *out freed with key_secret_free. */
+int key_secret_load(const char *path, const char *pass, size_t passlen,
+    struct key_secret **out);
+
+/* Seals m to pk (crypto_box_seal). *ct is malloc'd, caller frees. */
+int key_seal(const struct key_public *pk, const unsigned char *m,
+    size_t mlen, unsigned char **ct, size_t *ctlen);
+/* Opens a sealed box. *m is sodium_malloc'd and NUL-terminated (not counted
+ * in *mlen); free it with key_plain_free. */
+int key_open(const struct key_secret *sk, const unsigned char *ct,
+    size_t ctlen, char **m, size_t *mlen);
+void key_plain_free(char *m);
+
+/* Hex id of a public key into id[KEY_ID_HEX + 1]. */
+void key_id(const unsigned char pk[KEY_PUBLIC_BYTES], char *id);
+
+const char *key_strerror(int err);
+
+#endif

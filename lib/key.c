@@ -1,0 +1,336 @@
+/* key.c — keypair files, passphrase protection and sealing (libsodium). */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "key.h"
+
+struct key_secret {
+	unsigned char pk[crypto_box_PUBLICKEYBYTES];
+	unsigned char sk[crypto_box_SECRETKEYBYTES];
+};
+
+/* Fields read from either key file; hex strings are decoded after parsing. */
+struct key_file {
+	const char   *section;
+	int           version;
+	char          id[KEY_ID_HEX + 1];
+	unsigned char pk[crypto_box_PUBLICKEYBYTES];
+	int           have_pk;
+	unsigned long long opslimit;
+	size_t        memlimit;
+	unsigned char salt[crypto_pwhash_SALTBYTES];
+	unsigned char nonce[crypto_secretbox_NONCEBYTES];
+	unsigned char box[crypto_secretbox_MACBYTES + crypto_box_SECRETKEYBYTES];
+	int           have_salt, have_nonce, have_box, have_kdf, bad;
+};
+
+void key_id(const unsigned char pk[KEY_PUBLIC_BYTES], char *id)
+{
+	unsigned char h[8];
+
+	crypto_generichash(h, sizeof(h), pk, KEY_PUBLIC_BYTES, NULL, 0);
+	sodium_bin2hex(id, KEY_ID_HEX + 1, h, sizeof(h));
+}
+
+int key_generate(struct key_secret **out)
+{
+	struct key_secret *k = sodium_malloc(sizeof(*k));
+
+	*out = NULL;
+	if (k == NULL)
+		return KEY_ENOMEM;
+	crypto_box_keypair(k->pk, k->sk);
+	*out = k;
+	return KEY_OK;
+}
+
+void key_secret_free(struct key_secret *sk)
+{
+	sodium_free(sk);   /* wipes; NULL-safe */
+}
+
+void key_public_of(const struct key_secret *sk, struct key_public *out)
+{
+	memcpy(out->pk, sk->pk, sizeof(out->pk));
+	key_id(out->pk, out->id);
+}
+
+/* Decodes exactly n bytes of hex; 0 on success. */
+static int unhex(unsigned char *bin, size_t n, const char *hex)
+{
+	size_t got;
+
+	if (strlen(hex) != 2 * n)
+		return -1;
+	if (sodium_hex2bin(bin, n, hex, 2 * n, NULL, &got, NULL) != 0 || got != n)
+		return -1;
+	return 0;
+}
+
+static int parse_num(const char *s, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return (errno != 0 || end == s || *end != '\0') ? -1 : 0;
+}
+
+static int on_key_setting(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct key_file *f = user;
+	unsigned long long n;
+
+	if (strcmp(section, f->section) != 0) {
+		f->bad = 1;
+		return 0;
+	}
+	if (strcmp(name, "version") == 0)
+		f->version = atoi(value);
+	else if (strcmp(name, "id") == 0)
+		snprintf(f->id, sizeof(f->id), "%s", value);
+	else if (strcmp(name, "public") == 0)
+		f->have_pk = unhex(f->pk, sizeof(f->pk), value) == 0;
+	else if (strcmp(name, "kdf") == 0)
+		f->have_kdf = strcmp(value, "argon2id13") == 0;
+	else if (strcmp(name, "opslimit") == 0) {
+		if (parse_num(value, &n) != 0)
+			f->bad = 1;
+		f->opslimit = n;
+	} else if (strcmp(name, "memlimit") == 0) {
+		if (parse_num(value, &n) != 0 || n > SIZE_MAX)
+			f->bad = 1;
+		f->memlimit = (size_t)n;
+	} else if (strcmp(name, "salt") == 0)
+		f->have_salt = unhex(f->salt, sizeof(f->salt), value) == 0;
+	else if (strcmp(name, "nonce") == 0)
+		f->have_nonce = unhex(f->nonce, sizeof(f->nonce), value) == 0;
+	else if (strcmp(name, "box") == 0)
+		f->have_box = unhex(f->box, sizeof(f->box), value) == 0;
+	else
+		f->bad = 1;
+	return f->bad ? 0 : 1;
+}
+
+static int read_key_file(const char *path, struct key_file *f)
+{
+	int rc = ini_parse(path, on_key_setting, f);
+	char id[KEY_ID_HEX + 1];
+
+	if (rc == -1)
+		return KEY_EOPEN;
+	if (rc != 0 || f->bad || f->version != 1 || !f->have_pk)
+		return KEY_EFORMAT;
+	key_id(f->pk, id);
+	if (strcmp(id, f->id) != 0)   /* catches a damaged public key */
+		return KEY_EFORMAT;
+	return KEY_OK;
+}
+
+int key_public_load(const char *path, struct key_public *out)
+{
+	struct key_file f;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.section = "kaa-public-key";
+	if ((rc = read_key_file(path, &f)) != KEY_OK)
+		return rc;
+	memcpy(out->pk, f.pk, sizeof(out->pk));
+	memcpy(out->id, f.id, sizeof(out->id));
+	return KEY_OK;
+}
+
+/* Creates path exclusively with the given mode and writes text to it,
+ * flushed to disk: a key that is lost in a crash loses every submission. */
+static int write_new(const char *path, mode_t mode, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return errno == EEXIST ? KEY_EEXIST : KEY_EWRITE;
+	while (off < len) {
+		n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off != len || fsync(fd) != 0) {
+		close(fd);
+		unlink(path);
+		return KEY_EWRITE;
+	}
+	return close(fd) == 0 ? KEY_OK : KEY_EWRITE;
+}
+
+int key_public_save(const char *path, const struct key_public *pk)
+{
+	char hex[2 * KEY_PUBLIC_BYTES + 1], text[256];
+
+	sodium_bin2hex(hex, sizeof(hex), pk->pk, sizeof(pk->pk));
+	snprintf(text, sizeof(text),
+	    "; KAA public key: seals submissions. Safe to copy to the web host.\n"
+	    "[kaa-public-key]\nversion = 1\nid = %s\npublic = %s\n", pk->id, hex);
+	return write_new(path, 0644, text);
+}
+
+int key_secret_save(const char *path, const struct key_secret *sk,
+    const char *pass, size_t passlen, enum key_kdf kdf)
+{
+	unsigned long long ops = kdf == KEY_KDF_MODERATE ?
+	    crypto_pwhash_OPSLIMIT_MODERATE : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = kdf == KEY_KDF_MODERATE ?
+	    crypto_pwhash_MEMLIMIT_MODERATE : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	unsigned char salt[crypto_pwhash_SALTBYTES];
+	unsigned char nonce[crypto_secretbox_NONCEBYTES];
+	unsigned char box[crypto_secretbox_MACBYTES + crypto_box_SECRETKEYBYTES];
+	unsigned char *wrap;
+	char h_pk[2 * sizeof(sk->pk) + 1], h_salt[2 * sizeof(salt) + 1];
+	char h_nonce[2 * sizeof(nonce) + 1], h_box[2 * sizeof(box) + 1];
+	char id[KEY_ID_HEX + 1], text[1024];
+	int rc;
+
+	if ((wrap = sodium_malloc(crypto_secretbox_KEYBYTES)) == NULL)
+		return KEY_ENOMEM;
+	randombytes_buf(salt, sizeof(salt));
+	randombytes_buf(nonce, sizeof(nonce));
+	if (crypto_pwhash(wrap, crypto_secretbox_KEYBYTES, pass, passlen, salt,
+	    ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		sodium_free(wrap);
+		return KEY_ENOMEM;   /* the only documented failure */
+	}
+	crypto_secretbox_easy(box, sk->sk, sizeof(sk->sk), nonce, wrap);
+	sodium_free(wrap);
+	key_id(sk->pk, id);
+	sodium_bin2hex(h_pk, sizeof(h_pk), sk->pk, sizeof(sk->pk));
+	sodium_bin2hex(h_salt, sizeof(h_salt), salt, sizeof(salt));
+	sodium_bin2hex(h_nonce, sizeof(h_nonce), nonce, sizeof(nonce));
+	sodium_bin2hex(h_box, sizeof(h_box), box, sizeof(box));
+	snprintf(text, sizeof(text),
+	    "; KAA secret key, encrypted with a passphrase. Never put it on the web host.\n"
+	    "[kaa-secret-key]\nversion = 1\nid = %s\npublic = %s\nkdf = argon2id13\n"
+	    "opslimit = %llu\nmemlimit = %zu\nsalt = %s\nnonce = %s\nbox = %s\n",
+	    id, h_pk, ops, mem, h_salt, h_nonce, h_box);
+	rc = write_new(path, 0600, text);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+int key_secret_load(const char *path, const char *pass, size_t passlen,
+    struct key_secret **out)
+{
+	struct key_file f;
+	struct key_secret *k;
+	unsigned char *wrap, check[crypto_box_PUBLICKEYBYTES];
+	int rc;
+
+	*out = NULL;
+	memset(&f, 0, sizeof(f));
+	f.section = "kaa-secret-key";
+	if ((rc = read_key_file(path, &f)) != KEY_OK)
+		return rc;
+	if (!f.have_kdf || !f.have_salt || !f.have_nonce || !f.have_box ||
+	    f.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+	    f.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+	    f.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+	    f.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE)
+		return KEY_EFORMAT;
+	wrap = sodium_malloc(crypto_secretbox_KEYBYTES);
+	k = sodium_malloc(sizeof(*k));
+	if (wrap == NULL || k == NULL) {
+		sodium_free(wrap);
+		sodium_free(k);
+		return KEY_ENOMEM;
+	}
+	rc = KEY_OK;
+	if (crypto_pwhash(wrap, crypto_secretbox_KEYBYTES, pass, passlen, f.salt,
+	    f.opslimit, f.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		rc = KEY_ENOMEM;
+	else if (crypto_secretbox_open_easy(k->sk, f.box, sizeof(f.box), f.nonce,
+	    wrap) != 0)
+		rc = KEY_EPASS;
+	else if (crypto_scalarmult_base(check, k->sk) != 0 ||
+	    sodium_memcmp(check, f.pk, sizeof(check)) != 0)
+		rc = KEY_EFORMAT;   /* secret does not match the public half */
+	sodium_free(wrap);
+	if (rc != KEY_OK) {
+		sodium_free(k);
+		return rc;
+	}
+	memcpy(k->pk, f.pk, sizeof(k->pk));
+	*out = k;
+	return KEY_OK;
+}
+
+int key_seal(const struct key_public *pk, const unsigned char *m,
+    size_t mlen, unsigned char **ct, size_t *ctlen)
+{
+	*ct = NULL;
+	if (mlen > SIZE_MAX - crypto_box_SEALBYTES)
+		return KEY_ENOMEM;
+	if ((*ct = malloc(mlen + crypto_box_SEALBYTES)) == NULL)
+		return KEY_ENOMEM;
+	if (crypto_box_seal(*ct, m, mlen, pk->pk) != 0) {
+		free(*ct);
+		*ct = NULL;
+		return KEY_ECRYPTO;
+	}
+	*ctlen = mlen + crypto_box_SEALBYTES;
+	return KEY_OK;
+}
+
+int key_open(const struct key_secret *sk, const unsigned char *ct,
+    size_t ctlen, char **m, size_t *mlen)
+{
+	size_t n;
+
+	*m = NULL;
+	if (ctlen < crypto_box_SEALBYTES)
+		return KEY_ECRYPTO;
+	n = ctlen - crypto_box_SEALBYTES;
+	if ((*m = sodium_malloc(n + 1)) == NULL)
+		return KEY_ENOMEM;
+	if (crypto_box_seal_open((unsigned char *)*m, ct, ctlen, sk->pk,
+	    sk->sk) != 0) {
+		sodium_free(*m);
+		*m = NULL;
+		return KEY_ECRYPTO;
+	}
+	(*m)[n] = '\0';
+	*mlen = n;
+	return KEY_OK;
+}
+
+void key_plain_free(char *m)
+{
+	sodium_free(m);
+}
+
+const char *key_strerror(int err)
+{
+	static const char *const msg[] = {
+		[KEY_OK] = "no error",
+		[KEY_EOPEN] = "cannot read the key file",
+		[KEY_EFORMAT] = "not a valid KAA key file",
+		[KEY_EPASS] = "wrong passphrase",
+		[KEY_EEXIST] = "file exists; refusing to overwrite",
+		[KEY_EWRITE] = "cannot write the key file",
+		[KEY_ENOMEM] = "out of memory",
+		[KEY_ECRYPTO] = "cannot open the sealed data with this key",
+	};
+
+	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))
+		return "unknown error";
+	return msg[err];
+}

@@ -1,0 +1,204 @@
+// Accessibility of every generated page and of the e-service in each of its
+// states, in headless chromium: axe-core (WCAG 2.0/2.1 A and AA rules), the
+// page language, a working skip link, visible keyboard focus, no horizontal
+// scrolling at 320 px, and a print style without the menus.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { env, launch, newPage, sitemapUrls, fillValid, submit, ROOT } from './lib.mjs';
+
+const BASE = env('KAA_URL');
+const SITE = env('KAA_SITE_DIR');
+const FORM = env('KAA_FORM_URL');
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const WIDE = { width: 1280, height: 900 };
+
+let browser, page;
+
+before(async () => {
+	browser = await launch();
+	// bypassCSP: axe is injected as an inline script, which a strict
+	// Content-Security-Policy from nginx would (rightly) block.
+	page = await newPage(browser, { viewport: WIDE, bypassCSP: true });
+});
+after(async () => { await browser?.close(); });
+
+function formatViolations(violations) {
+	return violations.map((v) => {
+		const nodes = v.nodes.slice(0, 6).map((n) =>
+			`      at ${n.target.join(' ')}\n        ${(n.failureSummary || '').replace(/\n/g, '\n        ')}`);
+		if (v.nodes.length > 6) nodes.push(`      … and ${v.nodes.length - 6} more`);
+		return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes.join('\n')}`;
+	}).join('\n');
+}
+
+async function checkAxe(where) {
+	await page.addScriptTag({ path: AXE });
+	const violations = await page.evaluate(async (tags) => {
+		const r = await window.axe.run(document, {
+			runOnly: { type: 'tag', values: tags },
+			resultTypes: ['violations'],
+		});
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+			nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary })),
+		}));
+	}, TAGS);
+	assert.equal(violations.length, 0,
+		`${where}: ${violations.length} axe violation(s):\n${formatViolations(violations)}`);
+}
+
+async function checkLang(where, expected) {
+	const lang = await page.evaluate(() => document.documentElement.lang);
+	assert.equal(lang, expected, `${where}: <html lang>`);
+}
+
+// The first Tab from the top of a freshly loaded page reaches a skip link;
+// following it puts focus in <main>. Pages reached by POST are checked the
+// same way, starting from the skip link itself.
+async function checkSkipLink(where) {
+	await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+	// The first element in tab order, by the DOM: works whatever the
+	// browser's focus starting point is after a form post.
+	const first = await page.evaluate(() => {
+		const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]';
+		for (const el of document.querySelectorAll(sel)) {
+			if (el.disabled || el.tabIndex < 0 || el.closest('[hidden],[inert]')) continue;
+			return { tag: el.tagName.toLowerCase(), href: el.getAttribute('href'), text: el.textContent.trim() };
+		}
+		return null;
+	});
+	assert.ok(first, `${where}: the page has focusable elements`);
+	assert.equal(first.tag, 'a', `${where}: the first focusable element is a link (skip link), not <${first.tag}>`);
+	assert.equal(first.href, '#innehall', `${where}: the first link skips to #innehall`);
+	assert.equal(await page.locator('main#innehall').count(), 1, `${where}: <main id="innehall">`);
+
+	await page.keyboard.press('Tab');
+	const focused = await page.evaluate(() => ({
+		href: document.activeElement?.getAttribute('href'),
+		rect: document.activeElement?.getBoundingClientRect().toJSON(),
+	}));
+	assert.equal(focused.href, '#innehall', `${where}: the first Tab lands on the skip link`);
+	assert.ok(focused.rect.top >= 0 && focused.rect.height > 0 && focused.rect.width > 0,
+		`${where}: the focused skip link is visible (${JSON.stringify(focused.rect)})`);
+	await page.keyboard.press('Enter');
+	const active = await page.evaluate(() => document.activeElement?.id);
+	assert.equal(active, 'innehall', `${where}: the skip link moves focus to <main>`);
+}
+
+const FOCUS_PROPS = ['outlineStyle', 'outlineWidth', 'outlineColor', 'boxShadow', 'backgroundColor', 'color'];
+
+// Tab from <main> to the first control in it (a link, a field or a button)
+// and compare its computed style focused and not focused.
+async function checkFocusVisible(where) {
+	await page.keyboard.press('Tab');
+	const r = await page.evaluate((props) => {
+		const el = document.activeElement;
+		if (!el || el === document.body) return null;
+		const pick = () => { const cs = getComputedStyle(el); return Object.fromEntries(props.map((p) => [p, cs[p]])); };
+		const focused = pick();
+		const desc = `<${el.tagName.toLowerCase()}${el.id ? ' id=' + el.id : ''}> ${el.textContent.trim().slice(0, 40)}`;
+		const visible = el.matches(':focus-visible');
+		el.blur();
+		return { desc, focused, blurred: pick(), visible };
+	}, FOCUS_PROPS);
+	assert.ok(r, `${where}: Tab after the skip link reaches an element`);
+	assert.ok(r.visible, `${where}: ${r.desc} matches :focus-visible after Tab`);
+	const changed = FOCUS_PROPS.filter((p) => r.focused[p] !== r.blurred[p]);
+	assert.ok(changed.length > 0, `${where}: focus on ${r.desc} changes nothing visible`);
+	const outline = r.focused.outlineStyle !== 'none' && parseFloat(r.focused.outlineWidth) >= 2 &&
+		!/rgba\(.*, 0\)$/.test(r.focused.outlineColor) && r.focused.outlineColor !== 'transparent';
+	const shadow = r.focused.boxShadow !== 'none' && r.focused.boxShadow !== r.blurred.boxShadow;
+	assert.ok(outline || shadow,
+		`${where}: focus on ${r.desc} needs an outline ≥ 2px or a box-shadow (got ${JSON.stringify(r.focused)})`);
+}
+
+async function checkNarrow(where) {
+	await page.setViewportSize({ width: 320, height: 800 });
+	try {
+		const w = await page.evaluate(() => new Promise((res) => requestAnimationFrame(() =>
+			res({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth,
+				widest: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 320.5)
+					.slice(0, 3).map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`) }))));
+		assert.ok(w.doc <= 320 && w.body <= 320,
+			`${where}: at 320 px the page is ${w.doc} px wide (overflowing: ${w.widest.join(', ')})`);
+	} finally {
+		await page.setViewportSize(WIDE);
+	}
+}
+
+async function checkPrint(where) {
+	await page.emulateMedia({ media: 'print' });
+	try {
+		for (const sel of ['nav[aria-label="Huvudmeny"]', '.skip-link', '.site-footer nav'])
+			if (await page.locator(sel).count() > 0)
+				assert.ok(!(await page.locator(sel).first().isVisible()), `${where}: ${sel} is hidden in print`);
+		assert.ok(await page.locator('main h1').isVisible(), `${where}: the title is printed`);
+	} finally {
+		await page.emulateMedia({ media: 'screen' });
+	}
+}
+
+// Runs every check and reports all that failed, not just the first.
+async function checkAll(where, lang) {
+	const failures = [];
+	const run = async (fn, ...args) => {
+		try { await fn(where, ...args); } catch (e) { failures.push(e.message); }
+	};
+	await run(checkLang, lang);
+	await run(checkSkipLink);
+	await run(checkFocusVisible);
+	await run(checkAxe);
+	await run(checkNarrow);
+	await run(checkPrint);
+	assert.equal(failures.length, 0, failures.join('\n\n'));
+}
+
+const langOf = (url) => (new URL(url).pathname.match(/^\/en(\/|$)/) ? 'en' : 'sv');
+
+const pages = [...sitemapUrls(SITE, BASE), BASE + '/404.html'];
+for (const url of pages) {
+	const path = url.slice(BASE.length) || '/';
+	test(`page ${path}`, async () => {
+		const r = await page.goto(url);
+		assert.equal(r.status(), 200, `${path}: HTTP ${r.status()}`);
+		await checkAll(path, langOf(url));
+	});
+}
+
+test('a missing page answers 404 with the site\'s 404 page', async () => {
+	const r = await page.goto(BASE + '/finns-inte-' + process.pid + '/');
+	assert.equal(r.status(), 404);
+	assert.equal(await page.locator('main#innehall h1').count(), 1, 'the generated 404 page is shown');
+});
+
+test('e-service: the empty form', async () => {
+	const r = await page.goto(FORM);
+	assert.equal(r.status(), 200);
+	await checkAll('form (empty)', 'sv');
+});
+
+test('e-service: the form with errors', async () => {
+	await page.goto(FORM);
+	await submit(page);
+	assert.equal(await page.locator('.error-summary').count(), 1, 'the error summary is shown');
+	await checkAll('form (errors)', 'sv');
+});
+
+test('e-service: the receipt', async () => {
+	await page.goto(FORM);
+	await fillValid(page);
+	await submit(page);
+	assert.equal(await page.locator('.receipt .ref').count(), 1, 'the receipt is shown');
+	await checkAll('receipt', 'sv');
+});
+
+test('e-service: the answer for 20 or older', async () => {
+	await page.goto(FORM);
+	await fillValid(page, { over20: true });
+	await submit(page);
+	assert.equal(await page.locator('.receipt').count(), 0);
+	assert.equal(await page.locator('.error-summary').count(), 0);
+	await checkAll('over 20', 'sv');
+});

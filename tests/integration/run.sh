@@ -1,0 +1,126 @@
+#!/bin/sh
+# End-to-end: the real nginx and kaa-fcgi on loopback, driven with curl, and
+# the real kaa-inbox reading what was stored. Everything stops on exit.
+set -u
+. tests/lib/server.sh
+KAA_BUSY_MS=500 kaa_server_start || { echo "integration: could not start the server"; exit 1; }
+
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); echo "ok   $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
+
+T=$KAA_TMP/t; mkdir -p "$T"
+FORM=$KAA_FORM_URL
+NAME="Integra Testsson"
+# post FILE-PREFIX BODY: writes FILE.h (headers) and FILE.b (body)
+post() {
+	curl -s -o "$T/$1.b" -D "$T/$1.h" -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary "$2" "$FORM"
+}
+status() { sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$T/$1.h"; }
+rows() { sqlite3 "$KAA_INBOX" 'SELECT count(*) FROM submission' 2>/dev/null || echo 0; }
+inbox() { build/bin/kaa-inbox "$@" -c "$KAA_CONF" --secret "$KAA_SECRET"; }
+
+VALID="namn=Integra+Testsson&personnummer=$KAA_TEST_PNR&telefon=070-123+45+67&epost=integra%40test.example&gymnasium=avbrott&sysselsattning=utbildning&utbildning=Folkh%C3%B6gskola+%26+mer&annat=&kontakt=sms&meddelande=Ring+efter+kl.+15"
+
+# --- the site and the empty form
+curl -s -o "$T/home" -w '%{http_code}' "$KAA_URL/" > "$T/home.code"
+check "start page is served by nginx" grep -q 200 "$T/home.code"
+curl -s -D "$T/form.h" -o "$T/form.b" "$FORM"
+check "form answers 200" test "$(status form)" = 200
+check "form is inside the site layout" grep -q 'class="skip-link"' "$T/form.b"
+check "form has the name field" grep -q 'for="f-namn"' "$T/form.b"
+check "nginx sends a CSP header" grep -qi '^content-security-policy:' "$T/form.h"
+check "nginx sends nosniff" grep -qi '^x-content-type-options: nosniff' "$T/form.h"
+check "form pages are not cached" grep -qi '^cache-control: no-store' "$T/form.h"
+
+# --- a valid submission, end to end
+post valid "$VALID"
+check "valid submission answers 303" test "$(status valid)" = 303
+loc=$(sed -n 's/^[Ll]ocation: *\([^\r]*\).*/\1/p' "$T/valid.h" | tr -d '\r')
+ref=${loc##*ref=}
+check "303 points to the receipt with a reference" sh -c "echo '$loc' | grep -Eq '/kvitto\?ref=[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$'"
+curl -s -o "$T/receipt" "$KAA_URL$loc"
+check "receipt shows the reference" sh -c "test -n '$ref' && grep -q '$ref' '$T/receipt'"
+check "kaa-inbox list shows the reference" sh -c "build/bin/kaa-inbox list -c '$KAA_CONF' | grep -q '$ref'"
+inbox show --json "$ref" > "$T/show.json" 2>"$T/show.err"
+check "kaa-inbox show decrypts the submission" test -s "$T/show.json"
+check "decrypted record is exactly what was sent" python3 - "$T/show.json" "$KAA_TEST_PNR" <<'PY'
+import json, sys
+rec = json.load(open(sys.argv[1]))
+want = {"namn": "Integra Testsson", "personnummer": sys.argv[2], "telefon": "070-123 45 67",
+        "epost": "integra@test.example", "gymnasium": "avbrott", "sysselsattning": "utbildning",
+        "utbildning": "Folkhögskola & mer", "kontakt": "sms", "meddelande": "Ring efter kl. 15"}
+sys.exit(0 if rec["fields"] == want and rec["form"] == "sysselsattning" else 1)
+PY
+inbox show "$ref" > "$T/show.txt" 2>&1
+check "kaa-inbox show prints labels and choices" sh -c "grep -q 'För- och efternamn' '$T/show.txt' && grep -q 'Jag studerar på en annan utbildning' '$T/show.txt'"
+check "wrong passphrase is refused" sh -c "! KAA_PASSPHRASE=wrong build/bin/kaa-inbox show -c '$KAA_CONF' --secret '$KAA_SECRET' '$ref' >/dev/null 2>&1"
+pnr10=$(echo "$KAA_TEST_PNR" | cut -c3-)
+check "inbox file holds no plaintext name or personnummer" sh -c \
+	"test -s '$KAA_INBOX' && ! cat '$KAA_INBOX'* | grep -a -q -e '$NAME' -e '$KAA_TEST_PNR' -e '$pnr10' -e 'Folkh'"
+
+# --- errors re-show the form with everything kept
+post invalid "namn=%3Cb%3EIntegra&personnummer=${KAA_TEST_PNR%?}X&telefon=&epost=&gymnasium=avbrott&kontakt=sms"
+check "invalid submission answers 422" test "$(status invalid)" = 422
+check "error summary at the top" grep -q 'class="error-summary"' "$T/invalid.b"
+check "typed name kept, escaped" grep -q 'value="&lt;b&gt;Integra"' "$T/invalid.b"
+check "chosen radio kept" grep -q 'value="sms" checked' "$T/invalid.b"
+check "message beside the personnummer" grep -q 'id="f-personnummer-error"' "$T/invalid.b"
+check "message: phone or e-mail" grep -q 'Fyll i ett mobilnummer eller en e-postadress' "$T/invalid.b"
+
+# --- 20 or older: friendly answer, nothing stored
+before=$(rows)
+post old "namn=Vuxen+Testsson&personnummer=$KAA_OLD_PNR&epost=v%40test.example&gymnasium=aldrig&sysselsattning=arbetar&kontakt=nej"
+check "20 or older answers 200" test "$(status old)" = 200
+check "20 or older is told KAA has ended" grep -q 'Du har fyllt 20 år' "$T/old.b"
+check "20 or older is not stored" test "$(rows)" = "$before"
+
+# --- hostile or odd requests
+curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' --data 'x' "$FORM" > "$T/c415"
+check "wrong content type answers 415" test "$(cat "$T/c415")" = 415
+head -c 20000 /dev/zero | tr '\0' a | curl -s -o /dev/null -w '%{http_code}' \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$FORM" > "$T/c413"
+check "body over 16 KiB stopped by nginx (413)" test "$(cat "$T/c413")" = 413
+curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+	--data "$VALID&admin=1" "$FORM" > "$T/c400"
+check "unknown field answers 400" test "$(cat "$T/c400")" = 400
+curl -s -o "$T/nf" -w '%{http_code}' "$KAA_URL/finns-inte/" > "$T/c404"
+check "unknown page answers 404 with our 404 page" sh -c "test \"\$(cat '$T/c404')\" = 404 && grep -q 'lang=\"sv\"' '$T/nf'"
+
+# --- database locked past the busy timeout: 503, input kept; then it works
+(echo "BEGIN EXCLUSIVE;"; sleep 2; echo "COMMIT;") | sqlite3 "$KAA_INBOX" &
+lockpid=$!
+sleep 0.3
+post locked "$VALID"
+check "locked database answers 503" test "$(status locked)" = 503
+check "503 keeps what was typed" grep -q 'value="Integra Testsson"' "$T/locked.b"
+check "503 says Retry-After" grep -qi '^retry-after:' "$T/locked.h"
+wait $lockpid
+post after "$VALID"
+check "after the lock the submission is stored" test "$(status after)" = 303
+
+# --- concurrency: 120 submissions from 12 clients at once, none lost
+before=$(rows)
+i=0; : > "$T/bodies"
+while [ $i -lt 120 ]; do echo "$VALID" >> "$T/bodies"; i=$((i + 1)); done
+xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary '{}' "$FORM" \
+	< "$T/bodies" > "$T/codes"
+check "120 concurrent submissions all answered 303" test "$(grep -c '^303$' "$T/codes")" = 120
+check "120 concurrent submissions all stored" test "$(rows)" = $((before + 120))
+
+# --- a worker that crashes is replaced; the service goes on
+worker=$(pgrep -P "$(cat "$KAA_TMP/run/kaa-fcgi.pid")" | head -1)
+kill -KILL "$worker"
+sleep 1.5
+post crash "$VALID"
+check "service answers after a worker was killed" test "$(status crash)" = 303
+
+# --- no personal data in any log
+check "logs hold no name, personnummer or e-mail" sh -c \
+	"! cat '$KAA_TMP'/run/*.log | grep -q -e Integra -e '$KAA_TEST_PNR' -e '$pnr10' -e 'test.example'"
+
+echo "integration: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

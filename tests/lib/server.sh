@@ -1,0 +1,58 @@
+# tests/lib/server.sh — sourced by test scripts (POSIX sh).
+#
+# kaa_server_start: builds the demo site for a test municipality in a fresh
+# temporary directory, makes a keypair, starts kaa-fcgi and nginx on a free
+# loopback port, and arranges for everything to stop and be removed when the
+# calling script exits, whether it passes, fails or is interrupted.
+# Exports: KAA_URL KAA_FORM_URL KAA_SITE_DIR KAA_TMP KAA_CONF KAA_INBOX
+#          KAA_SECRET KAA_PASSPHRASE KAA_TEST_PNR (a youth aged 17 today)
+#          KAA_OLD_PNR (someone aged 22 today)
+
+KAA_TOP=${KAA_TOP:-$(pwd)}
+
+kaa_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+kaa_server_stop() {
+	[ -n "${KAA_TMP:-}" ] || return 0
+	KAA_RUN_DIR=$KAA_TMP/run sh "$KAA_TOP/scripts/run.sh" stop
+	if [ -n "${KAA_KEEP_TMP:-}" ]; then
+		echo "kept $KAA_TMP"
+	else
+		rm -rf "$KAA_TMP"
+	fi
+	KAA_TMP=
+}
+
+kaa_server_start() {
+	KAA_TMP=$(mktemp -d /tmp/kaa-test.XXXXXX)
+	# nginx workers may run as another user (nobody when started as root).
+	chmod 0755 "$KAA_TMP"
+	trap 'kaa_server_stop' EXIT
+	trap 'exit 130' INT TERM
+	port=$(kaa_free_port)
+	KAA_CONF=$KAA_TMP/testkommun.ini
+	KAA_SITE_DIR=$KAA_TMP/site
+	KAA_INBOX=$KAA_TMP/inbox.sqlite
+	KAA_SECRET=$KAA_TMP/keys/testkommun.secret
+	KAA_PASSPHRASE=test-passphrase
+	# The demo configuration with every path inside the temporary directory.
+	sed -e "s|^layout *=.*|layout = $KAA_TMP/shell.html|" \
+	    -e "s|^output *=.*|output = $KAA_SITE_DIR|" \
+	    -e "s|^public_key *=.*|public_key = $KAA_TMP/keys/testkommun.pub|" \
+	    -e "s|^path *=.*|path = $KAA_INBOX|" \
+	    -e "s|^url *=.*|url = http://127.0.0.1:$port|" \
+	    "$KAA_TOP/conf/exempelkommun.ini" > "$KAA_CONF"
+	export KAA_PASSPHRASE KAA_SECRET
+	KAA_RUN_DIR=$KAA_TMP/run KAA_PORT=$port KAA_QUIET=1 \
+		KAA_WORKERS=${KAA_WORKERS:-3} KAA_BUSY_MS=${KAA_BUSY_MS:-5000} \
+		KAA_POST_RATE=${KAA_POST_RATE:-100r/s} KAA_POST_BURST=${KAA_POST_BURST:-200} \
+		sh "$KAA_TOP/scripts/run.sh" start "$KAA_CONF" || return 1
+	KAA_URL=http://127.0.0.1:$port
+	KAA_FORM_URL=$KAA_URL/e-tjanst/exempelkommun/sysselsattning
+	KAA_TEST_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 17)
+	KAA_OLD_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 22)
+	export KAA_URL KAA_FORM_URL KAA_SITE_DIR KAA_TMP KAA_CONF KAA_INBOX \
+		KAA_TEST_PNR KAA_OLD_PNR
+}

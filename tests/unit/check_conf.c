@@ -1,0 +1,97 @@
+/* check_conf.c — municipality configuration files. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "testdir.h"
+
+#define BASE "[municipality]\nid = testkommun\nname = Testkommun\n" \
+	"[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n" \
+	"[keys]\npublic_key = /abs/k.pub\n[inbox]\npath = var/inbox.sqlite\n"
+
+static const struct {
+	const char *text;
+	int         rc;
+	const char *key;    /* expected ei.key on error */
+} cases[] = {
+	{ BASE, CONF_OK, NULL },
+	{ BASE "retention_days = 30\n", CONF_OK, NULL },
+	{ BASE "retention_days = 0\n", CONF_EVALUE, "inbox.retention_days" },
+	{ BASE "retention_days = 12x\n", CONF_EVALUE, "inbox.retention_days" },
+	{ BASE "[municipality]\nid = again\n", CONF_EDUP, "municipality.id" },
+	{ "[municipality]\nname = X\n", CONF_EMISSING, "municipality.id" },
+	{ "[municipality]\nid = Bad Id\nname = X\n[eservice]\nbase = /e\nlayout = l\n"
+	  "[keys]\npublic_key = k\n[inbox]\npath = p\n", CONF_EVALUE, "municipality.id" },
+	{ "[municipality]\nid = ok\nname = X\n[eservice]\nbase = /e/\nlayout = l\n"
+	  "[keys]\npublic_key = k\n[inbox]\npath = p\n", CONF_EVALUE, "eservice.base" },
+	{ "[municipality\nid = x\n", CONF_ESYNTAX, NULL },
+};
+
+START_TEST(load_cases)
+{
+	char *dir = testdir_make(), *path = testdir_path(dir, "k.ini");
+	struct conf_errinfo ei;
+	struct conf *c;
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	fputs(cases[_i].text, f);
+	fclose(f);
+	rc = conf_load(path, &c, &ei);
+	ck_assert_int_eq(rc, cases[_i].rc);
+	if (cases[_i].key != NULL)
+		ck_assert_str_eq(ei.key, cases[_i].key);
+	if (rc == CONF_ESYNTAX)
+		ck_assert_int_eq(ei.line, 1);
+	if (rc == CONF_OK) {
+		char *want = testdir_path(dir, "var/inbox.sqlite");
+
+		ck_assert_str_eq(c->id, "testkommun");
+		ck_assert_str_eq(c->inbox_path, want);         /* relative to the file */
+		ck_assert_str_eq(c->public_key_path, "/abs/k.pub");  /* absolute kept */
+		ck_assert_ptr_null(c->site_output);
+		ck_assert_str_eq(tmpl_lookup(&c->scope, "municipality.name", 17), "Testkommun");
+		free(want);
+		conf_free(c);
+	} else
+		ck_assert_ptr_null(c);
+	free(path);
+	testdir_remove(dir);
+}
+END_TEST
+
+/* The shipped example configurations load. */
+START_TEST(shipped_examples)
+{
+	static const char *const files[] = { "conf/exempelkommun.ini", "conf/provstad.ini" };
+	struct conf *c;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(conf_load(files[i], &c, NULL), CONF_OK);
+		ck_assert_ptr_nonnull(conf_get(c, "office.phone"));
+		ck_assert_ptr_nonnull(c->site_output);
+		conf_free(c);
+	}
+	ck_assert_int_eq(conf_load("conf/nonexistent.ini", &c, NULL), CONF_EOPEN);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("conf");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, load_cases, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, shipped_examples);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,273 @@
+/* check_eservice.c — the e-service request handler, without a web server. */
+#include <check.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eservice.h"
+#include "form.h"
+#include "testdir.h"
+
+#define FORM "/e-tjanst/testkommun/sysselsattning"
+/* Skatteverket test numbers: 17 and 22 years old on the fixed date below. */
+#define YOUTH "namn=Test+Testsson&personnummer=200812122398&telefon=070-1234567" \
+	"&gymnasium=avbrott&sysselsattning=annat&annat=Tr%C3%A4nar+%3Cb%3E&kontakt=sms"
+#define ADULT "namn=Vuxen&personnummer=200311302384&epost=v%40x.se" \
+	"&gymnasium=aldrig&sysselsattning=arbetar&kontakt=nej"
+
+static const struct pnr_date today = { 2026, 11, 24 };
+static char *dir;
+static struct es_site site;
+static struct key_secret *sk;
+static struct es_response resp;
+
+static void write_file(const char *name, const char *text)
+{
+	char *p = testdir_path(dir, name);
+	FILE *f = fopen(p, "w");
+
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+static void setup(void)
+{
+	struct key_public pk;
+	struct conf *c;
+	const char *what;
+	char *p;
+
+	ck_assert_int_ge(sodium_init(), 0);
+	dir = testdir_make();
+	ck_assert_int_eq(key_generate(&sk), KEY_OK);
+	key_public_of(sk, &pk);
+	p = testdir_path(dir, "k.pub");
+	ck_assert_int_eq(key_public_save(p, &pk), KEY_OK);
+	free(p);
+	write_file("shell.html", "<title>{{page.title}} – {{municipality.name}}</title>"
+	    "{{{page.breadcrumbs}}}<main>{{{page.body}}}</main>{{{page.subnav}}}"
+	    "<p>{{page.url}} {{page.description}}</p>\n");
+	write_file("k.ini", "[municipality]\nid = testkommun\nname = Testkommun\n"
+	    "[office]\nphone = 08-465 004 10\nphone_href = tel:+46846500410\n"
+	    "email = kaa@test.example\n"
+	    "[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n"
+	    "[keys]\npublic_key = k.pub\n[inbox]\npath = inbox.sqlite\n");
+	p = testdir_path(dir, "k.ini");
+	ck_assert_int_eq(conf_load(p, &c, NULL), CONF_OK);
+	free(p);
+	ck_assert_int_eq(es_site_load(&site, c, &what), ES_OK);
+	site.busy_ms = 100;
+	buf_init(&resp.body);
+}
+
+static void teardown(void)
+{
+	es_site_free(&site);
+	key_secret_free(sk);
+	buf_free(&resp.body);
+	testdir_remove(dir);
+}
+
+static void request(const char *method, const char *path, const char *query,
+    const char *ctype, const char *body)
+{
+	struct es_request req = {
+		.method = method, .path = path, .query = query,
+		.content_type = ctype, .body = body,
+		.body_len = body ? strlen(body) : 0, .today = today,
+	};
+
+	es_handle(&site, 1, &req, &resp);
+}
+
+static int count_rows(void)
+{
+	char *p = testdir_path(dir, "inbox.sqlite");
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM submission", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	} else
+		n = 0;   /* no file or table yet: nothing stored */
+	sqlite3_close(db);
+	free(p);
+	return n;
+}
+
+static int has(const char *needle)
+{
+	return resp.body.data != NULL && strstr(resp.body.data, needle) != NULL;
+}
+
+START_TEST(get_form)
+{
+	request("GET", FORM, NULL, NULL, NULL);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(has("<title>Berätta vad du gör nu – Testkommun</title>"));
+	ck_assert(has("<form class=\"eform\" method=\"post\" action=\"" FORM "\""));
+	ck_assert(!has("error-summary"));
+}
+END_TEST
+
+/* A valid submission: 303 to the receipt, stored sealed, decrypts exactly. */
+START_TEST(post_valid)
+{
+	struct inbox_entry e;
+	const char *ref;
+	json_t *rec, *f;
+	inbox *ib;
+	char *m, *p;
+	size_t mlen;
+
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded; charset=UTF-8", YOUTH);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_ptr_nonnull(strstr(resp.location, "/e-tjanst/testkommun/kvitto?ref="));
+	ref = strstr(resp.location, "ref=") + 4;
+	p = testdir_path(dir, "inbox.sqlite");
+	ck_assert_int_eq(inbox_open(p, 0, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
+	ck_assert_int_eq(key_open(sk, e.sealed, e.sealed_len, &m, &mlen), KEY_OK);
+	rec = json_loadb(m, mlen, 0, NULL);
+	f = json_object_get(rec, "fields");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "namn")), "Test Testsson");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "personnummer")), "200812122398");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "annat")), "Tränar <b>");
+	ck_assert_str_eq(json_string_value(json_object_get(rec, "municipality")), "testkommun");
+	json_decref(rec);
+	key_plain_free(m);
+	inbox_entry_clear(&e);
+	inbox_close(ib);
+	free(p);
+
+	/* and the receipt shows the reference */
+	request("GET", "/e-tjanst/testkommun/kvitto", strstr(resp.location, "ref="), NULL, NULL);
+	ck_assert_int_eq(resp.status, 200);
+}
+END_TEST
+
+START_TEST(post_invalid_keeps_input)
+{
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded",
+	    "namn=%3Cimg+src%3Dx%3E&personnummer=200812122399&telefon=&epost=&kontakt=sms");
+	ck_assert_int_eq(resp.status, 422);
+	ck_assert(has("error-summary"));
+	ck_assert(has("value=\"&lt;img src=x&gt;\""));
+	ck_assert(!has("<img src=x>"));
+	ck_assert(has("Personnumret stämmer inte."));
+	ck_assert(has("value=\"sms\" checked"));
+	ck_assert_int_eq(count_rows(), 0);
+}
+END_TEST
+
+START_TEST(over_twenty_not_stored)
+{
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", ADULT);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(has("Du har fyllt 20 år"));
+	ck_assert(has("Komvux"));
+	ck_assert_int_eq(count_rows(), 0);
+}
+END_TEST
+
+/* The database locked past the busy timeout: 503, input kept, nothing lost
+ * silently, and the next try works. */
+START_TEST(locked_database_503)
+{
+	char *p = testdir_path(dir, "inbox.sqlite");
+	inbox *ib;
+	sqlite3 *other;
+
+	ck_assert_int_eq(inbox_open(p, INBOX_CREATE, 0, &ib), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(sqlite3_open(p, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_int_eq(resp.status, 503);
+	ck_assert_int_eq(resp.retry_after, 30);
+	ck_assert(has("Vi kunde inte ta emot"));
+	ck_assert(has("value=\"Test Testsson\""));
+	ck_assert(has("value=\"Tränar &lt;b&gt;\""));
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_int_eq(count_rows(), 1);
+	free(p);
+}
+END_TEST
+
+/* Requests our form never sends get a clear 4xx and store nothing. */
+static const struct {
+	const char *method, *path, *query, *ctype, *body;
+	int status;
+} odd[] = {
+	{ "POST", FORM, NULL, "text/plain", YOUTH, 415 },
+	{ "POST", FORM, NULL, NULL, YOUTH, 415 },
+	{ "POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH "&namn=x", 400 },
+	{ "POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH "&admin=1", 400 },
+	{ "POST", FORM, NULL, "application/x-www-form-urlencoded", "namn=%FF", 400 },
+	{ "PUT", FORM, NULL, NULL, NULL, 405 },
+	{ "DELETE", "/e-tjanst/testkommun/kvitto", NULL, NULL, NULL, 405 },
+	{ "GET", "/e-tjanst/testkommun/nothing", NULL, NULL, NULL, 404 },
+	{ "GET", "/e-tjanst/annankommun/sysselsattning", NULL, NULL, NULL, 404 },
+	{ "GET", "/e-tjanst/testkommun", NULL, NULL, NULL, 404 },
+	{ "GET", "/e-tjanst/testkommun/kvitto", "ref=%3Cscript%3E", NULL, NULL, 404 },
+	{ "GET", "/e-tjanst/testkommun/kvitto", NULL, NULL, NULL, 404 },
+	{ "GET", NULL, NULL, NULL, NULL, 404 },
+};
+
+START_TEST(odd_requests)
+{
+	request(odd[_i].method, odd[_i].path, odd[_i].query, odd[_i].ctype, odd[_i].body);
+	ck_assert_int_eq(resp.status, odd[_i].status);
+	ck_assert(!has("<script>"));
+	ck_assert_int_eq(count_rows(), 0);
+	if (odd[_i].status == 405)
+		ck_assert_ptr_nonnull(resp.allow);
+}
+END_TEST
+
+START_TEST(too_large)
+{
+	struct es_request req = {
+		.method = "POST", .path = FORM,
+		.content_type = "application/x-www-form-urlencoded",
+		.body = "", .body_len = FORM_BODY_MAX + 1, .today = today,
+	};
+
+	es_handle(&site, 1, &req, &resp);
+	ck_assert_int_eq(resp.status, 413);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("eservice");
+	TCase *tc = tcase_create("eservice");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, get_form);
+	tcase_add_test(tc, post_valid);
+	tcase_add_test(tc, post_invalid_keeps_input);
+	tcase_add_test(tc, over_twenty_not_stored);
+	tcase_add_test(tc, locked_database_503);
+	tcase_add_loop_test(tc, odd_requests, 0, sizeof(odd) / sizeof(odd[0]));
+	tcase_add_test(tc, too_large);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,264 @@
+/* check_form.c — the form engine with the youth form's table. */
+#include <check.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+
+static const struct pnr_date today = { 2026, 11, 24 };
+
+/* 200812122398 is one of Skatteverket's test personnummer (17 years old on
+ * the fixed test date). */
+#define VALID "namn=Test+Testsson&personnummer=081212-2398&telefon=070-123+45+67" \
+	"&epost=&gymnasium=avbrott&sysselsattning=arbetssokande&utbildning=" \
+	"&annat=&kontakt=sms&meddelande=Hej%0D%0Ap%C3%A5+dig"
+
+static const char *value(const struct form_data *d, const char *name)
+{
+	int i = form_field_index(d->spec, name, strlen(name));
+
+	ck_assert_int_ge(i, 0);
+	return d->value[i];
+}
+
+static int error_of(const struct form_data *d, const char *name)
+{
+	return d->error[form_field_index(d->spec, name, strlen(name))];
+}
+
+START_TEST(valid_form)
+{
+	struct form_data d;
+
+	ck_assert_int_eq(form_parse(&form_youth, VALID, strlen(VALID), &d), FORM_OK);
+	ck_assert_int_eq(form_validate(&d, today), 0);
+	ck_assert_str_eq(value(&d, "namn"), "Test Testsson");
+	ck_assert_str_eq(value(&d, "meddelande"), "Hej\npå dig");   /* CRLF -> LF */
+	ck_assert_int_eq(d.has_pnr, 1);
+	ck_assert_str_eq(d.pnr.digits, "200812122398");
+	form_data_free(&d);
+}
+END_TEST
+
+/* Bodies a browser would never send from our form: rejected outright. */
+static const struct { const char *body; int rc; } bad_bodies[] = {
+	{ "namn=a&namn=b", FORM_EREPEAT },
+	{ "nope=1", FORM_EUNKNOWN },
+	{ "namn=%zz", FORM_EENCODING },
+	{ "namn=%4", FORM_EENCODING },
+	{ "namn=a%00b", FORM_EENCODING },
+	{ "namn=%C3%28", FORM_EENCODING },        /* invalid UTF-8 */
+	{ "namn=%ED%A0%80", FORM_EENCODING },     /* surrogate */
+	{ "namn=%C0%AF", FORM_EENCODING },        /* overlong */
+	{ "na%00mn=x", FORM_EENCODING },
+};
+
+START_TEST(bad_body)
+{
+	struct form_data d;
+	const char *b = bad_bodies[_i].body;
+
+	ck_assert_int_eq(form_parse(&form_youth, b, strlen(b), &d), bad_bodies[_i].rc);
+	form_data_free(&d);
+}
+END_TEST
+
+START_TEST(too_big)
+{
+	char *b = malloc(FORM_BODY_MAX + 2);
+	struct form_data d;
+
+	memset(b, 'a', FORM_BODY_MAX + 1);
+	b[FORM_BODY_MAX + 1] = '\0';
+	ck_assert_int_eq(form_parse(&form_youth, b, FORM_BODY_MAX + 1, &d), FORM_ETOOBIG);
+	form_data_free(&d);
+	free(b);
+}
+END_TEST
+
+/* One field changed from VALID at a time, and the message it must give. */
+static const struct { const char *field, *val; int msg; } bad_fields[] = {
+	{ "namn", "", FM_REQUIRED },
+	{ "namn", "%20%20", FM_REQUIRED },
+	{ "namn", "a%01b", FM_CONTROL },
+	{ "personnummer", "", FM_REQUIRED },
+	{ "personnummer", "081212-2399", FM_PNR_CHECK },
+	{ "personnummer", "081312-2398", FM_PNR_DATE },
+	{ "personnummer", "12345", FM_PNR_FORMAT },
+	{ "personnummer", "000101-T220", FM_PNR_LETTER },
+	{ "telefon", "12ab", FM_TEL },
+	{ "telefon", "123", FM_TEL },
+	{ "epost", "x@", FM_EMAIL },
+	{ "epost", "a%20b@c.se", FM_EMAIL },
+	{ "gymnasium", "", FM_REQUIRED },
+	{ "gymnasium", "kanske", FM_CHOICE },
+	{ "sysselsattning", "utbildning", FM_NONE },  /* checked below */
+	{ "kontakt", "", FM_REQUIRED },
+};
+
+static char *with(const char *field, const char *val)
+{
+	char *out = malloc(4096), *p;
+	const char *s = VALID, *amp;
+	size_t flen = strlen(field);
+
+	p = out;
+	while (*s) {
+		amp = strchr(s, '&');
+		if (amp == NULL)
+			amp = s + strlen(s);
+		if ((size_t)(amp - s) > flen && strncmp(s, field, flen) == 0 && s[flen] == '=')
+			p += sprintf(p, "%s=%s", field, val);
+		else {
+			memcpy(p, s, (size_t)(amp - s));
+			p += amp - s;
+		}
+		if (*amp == '&')
+			*p++ = '&';
+		s = *amp ? amp + 1 : amp;
+	}
+	*p = '\0';
+	return out;
+}
+
+START_TEST(bad_field)
+{
+	struct form_data d;
+	char *b = with(bad_fields[_i].field, bad_fields[_i].val);
+
+	ck_assert_int_eq(form_parse(&form_youth, b, strlen(b), &d), FORM_OK);
+	form_validate(&d, today);
+	if (strcmp(bad_fields[_i].field, "sysselsattning") == 0)
+		/* "other education" makes "which education" required */
+		ck_assert_int_eq(error_of(&d, "utbildning"), FM_REQUIRED);
+	else {
+		ck_assert_int_eq(error_of(&d, bad_fields[_i].field), bad_fields[_i].msg);
+		ck_assert_int_eq(d.nerrors, 1);
+	}
+	form_data_free(&d);
+	free(b);
+}
+END_TEST
+
+START_TEST(phone_or_email)
+{
+	struct form_data d;
+	char *b = with("telefon", "");
+
+	form_parse(&form_youth, b, strlen(b), &d);
+	ck_assert_int_eq(form_validate(&d, today), 1);
+	ck_assert_int_eq(error_of(&d, "telefon"), FM_ANYOF);
+	ck_assert_ptr_nonnull(strstr(form_error_text(&d, 2), "e-postadress"));
+	form_data_free(&d);
+	free(b);
+}
+END_TEST
+
+START_TEST(too_long)
+{
+	struct form_data d;
+	char body[8000] = "meddelande=";
+	int i;
+
+	for (i = 0; i < 1001; i++)
+		strcat(body, "%C3%A5");   /* 1001 characters, 2002 bytes */
+	form_parse(&form_youth, body, strlen(body), &d);
+	form_validate(&d, today);
+	ck_assert_int_eq(error_of(&d, "meddelande"), FM_TOO_LONG);
+	form_data_free(&d);
+}
+END_TEST
+
+/* The re-shown form keeps what was typed, escaped, and points at errors. */
+START_TEST(render_keeps_input)
+{
+	const char *b = "namn=%3Cscript%3E%22x&personnummer=081212-2399&kontakt=sms";
+	struct form_data d;
+	buf out = BUF_INIT;
+
+	form_parse(&form_youth, b, strlen(b), &d);
+	ck_assert_int_gt(form_validate(&d, today), 0);
+	ck_assert_int_eq(form_render(&out, &d, "/e-tjanst/x/sysselsattning"), 0);
+	ck_assert_ptr_null(strstr(out.data, "<script>"));
+	ck_assert_ptr_nonnull(strstr(out.data, "value=\"&lt;script&gt;&quot;x\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "value=\"081212-2399\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "id=\"f-kontakt-2\" name=\"kontakt\" value=\"sms\" checked"));
+	ck_assert_ptr_nonnull(strstr(out.data, "class=\"error-summary\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "<a href=\"#f-personnummer\">Personnumret stämmer inte."));
+	ck_assert_ptr_nonnull(strstr(out.data, "<a href=\"#f-gymnasium-1\">"));
+	ck_assert_ptr_nonnull(strstr(out.data, "aria-invalid=\"true\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "id=\"f-personnummer-error\""));
+	buf_free(&out);
+	form_data_free(&d);
+}
+END_TEST
+
+START_TEST(render_empty)
+{
+	struct form_data d;
+	buf out = BUF_INIT;
+
+	form_data_init(&d, &form_youth);
+	form_render(&out, &d, "/x");
+	ck_assert_ptr_null(strstr(out.data, "error-summary"));
+	ck_assert_ptr_null(strstr(out.data, "aria-invalid"));
+	ck_assert_ptr_nonnull(strstr(out.data, "<label for=\"f-namn\">För- och efternamn</label>"));
+	ck_assert_ptr_nonnull(strstr(out.data, "Skriv inte om hälsa"));
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(json_record)
+{
+	struct form_data d;
+	json_t *j, *f;
+	char *text;
+
+	form_parse(&form_youth, VALID, strlen(VALID), &d);
+	ck_assert_int_eq(form_validate(&d, today), 0);
+	text = form_to_json(&d, "exempelkommun");
+	ck_assert_ptr_nonnull(text);
+	j = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "form")), "sysselsattning");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "municipality")), "exempelkommun");
+	f = json_object_get(j, "fields");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "personnummer")), "200812122398");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "meddelande")), "Hej\npå dig");
+	ck_assert_ptr_null(json_object_get(f, "epost"));   /* empty: left out */
+	json_decref(j);
+	free(text);
+	form_data_free(&d);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("form");
+	TCase *tc = tcase_create("form");
+
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, valid_form);
+	tcase_add_loop_test(tc, bad_body, 0, sizeof(bad_bodies) / sizeof(bad_bodies[0]));
+	tcase_add_test(tc, too_big);
+	tcase_add_loop_test(tc, bad_field, 0, sizeof(bad_fields) / sizeof(bad_fields[0]));
+	tcase_add_test(tc, phone_or_email);
+	tcase_add_test(tc, too_long);
+	tcase_add_test(tc, render_keeps_input);
+	tcase_add_test(tc, render_empty);
+	tcase_add_test(tc, json_record);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
