@@ -8,6 +8,7 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Out-of-tree builds: B=build/asan EXTRA_CFLAGS='-fsanitize=address,undefined'
+# (OPT sets optimisation, default -O2 -g.)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -18,10 +19,11 @@ PKG_CONFIG ?= pkg-config
 
 PKGS     = fcgi libcmark libsodium sqlite3 inih jansson
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-           -Wmissing-prototypes -fno-common $(EXTRA_CFLAGS)
-LDFLAGS += $(EXTRA_LDFLAGS)
+OPT     ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -fno-common
+# CFLAGS/LDFLAGS from the command line are added, never replace the above.
+ALL_CFLAGS = $(OPT) $(WARN) $(EXTRA_CFLAGS) $(CFLAGS)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
@@ -39,13 +41,13 @@ BINS     = $(B)/bin/kaa-gen $(B)/bin/kaa-fcgi $(B)/bin/kaa-inbox
 # Keep test objects: they are not intermediate files to throw away.
 .SECONDARY:
 
-.PHONY: all deps run stop check unit unit-san unit-valgrind integration \
+.PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
         browser site install clean bench
 all: $(BINS) $(TEST_BIN)
 
 $(B)/obj/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libkaa.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -53,19 +55,19 @@ $(B)/libkaa.a: $(LIB_OBJ)
 
 $(B)/bin/kaa-gen: $(GEN_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(B)/bin/kaa-fcgi: $(FCGI_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(B)/bin/kaa-inbox: $(CLI_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests may also link the objects of the program they test (all but main).
 $(B)/tests/check_%: $(B)/obj/tests/unit/check_%.o $(B)/libkaa.a \
     $(filter-out %/main.o,$(GEN_OBJ) $(FCGI_OBJ) $(CLI_OBJ))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(B)/libkaa.a $(PKG_LIBS) $(CHECK_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(B)/libkaa.a $(PKG_LIBS) $(CHECK_LIBS)
 
 deps:
 	@sh scripts/deps.sh
@@ -84,13 +86,13 @@ site: all
 # --- tests -----------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit unit-san unit-valgrind integration browser
+	@$(MAKE) --no-print-directory unit golden unit-san unit-valgrind integration browser
 
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
 
 unit-san:
-	@$(MAKE) --no-print-directory B=build/san CFLAGS='-O1 -g' \
+	@$(MAKE) --no-print-directory B=build/san OPT='-O1 -g' \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    sh tests/run-unit.sh $(TEST_BIN:$(B)/%=build/san/%)
@@ -98,8 +100,13 @@ unit-san:
 unit-valgrind: $(TEST_BIN)
 	@VALGRIND=1 sh tests/run-unit.sh $(TEST_BIN)
 
+golden: all
+	@sh tests/golden/run.sh
+
 integration: all
 	@sh tests/integration/run.sh
+	@echo "integration again, with the ASan+UBSan build:"
+	@KAA_BIN_DIR=build/san/bin sh tests/integration/run.sh
 
 browser: all
 	@sh tests/browser/run.sh

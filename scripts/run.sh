@@ -8,7 +8,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 run=${KAA_RUN_DIR:-$top/build/run}
 port=${KAA_PORT:-8080}
-bin=$top/build/bin
+bin=${KAA_BIN_DIR:-$top/build/bin}
 
 # Reads a setting from an INI file: ini_get FILE SECTION KEY
 ini_get() {

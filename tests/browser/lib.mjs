@@ -157,9 +157,13 @@ export async function submit(page, activate) {
 	// The new document's load event: waiting on the response alone would
 	// return while the old page is still shown.
 	const loaded = page.waitForEvent('load');
-	await (activate ? activate() : submitButton(page).click());
-	const [resp] = await Promise.all([done, loaded]);
-	return resp;
+	// Both waits are settled before returning, so neither rejects later,
+	// after the test has ended.
+	const [r1, r2] = await Promise.allSettled([
+		(activate ? activate() : submitButton(page).click()).then(() => done), loaded]);
+	if (r1.status === 'rejected') { loaded.catch(() => {}); throw r1.reason; }
+	if (r2.status === 'rejected') throw r2.reason;
+	return r1.value;
 }
 
 export const REF_RE = /\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){1,3}\b/;

@@ -3,6 +3,11 @@
 # the real kaa-inbox reading what was stored. Everything stops on exit.
 set -u
 . tests/lib/server.sh
+# KAA_BIN_DIR=build/san/bin runs the sanitizer build: any report fails.
+BIN=${KAA_BIN_DIR:-build/bin}
+export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-report"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-report"
+rm -f /tmp/kaa-san-report.*
 KAA_BUSY_MS=500 kaa_server_start || { echo "integration: could not start the server"; exit 1; }
 
 pass=0 fail=0
@@ -20,7 +25,7 @@ post() {
 }
 status() { sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$T/$1.h"; }
 rows() { sqlite3 "$KAA_INBOX" 'SELECT count(*) FROM submission' 2>/dev/null || echo 0; }
-inbox() { build/bin/kaa-inbox "$@" -c "$KAA_CONF" --secret "$KAA_SECRET"; }
+inbox() { $BIN/kaa-inbox "$@" -c "$KAA_CONF" --secret "$KAA_SECRET"; }
 
 VALID="namn=Integra+Testsson&personnummer=$KAA_TEST_PNR&telefon=070-123+45+67&epost=integra%40test.example&gymnasium=avbrott&sysselsattning=utbildning&utbildning=Folkh%C3%B6gskola+%26+mer&annat=&kontakt=sms&meddelande=Ring+efter+kl.+15"
 
@@ -43,7 +48,7 @@ ref=${loc##*ref=}
 check "303 points to the receipt with a reference" sh -c "echo '$loc' | grep -Eq '/kvitto\?ref=[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$'"
 curl -s -o "$T/receipt" "$KAA_URL$loc"
 check "receipt shows the reference" sh -c "test -n '$ref' && grep -q '$ref' '$T/receipt'"
-check "kaa-inbox list shows the reference" sh -c "build/bin/kaa-inbox list -c '$KAA_CONF' | grep -q '$ref'"
+check "kaa-inbox list shows the reference" sh -c "$BIN/kaa-inbox list -c '$KAA_CONF' | grep -q '$ref'"
 inbox show --json "$ref" > "$T/show.json" 2>"$T/show.err"
 check "kaa-inbox show decrypts the submission" test -s "$T/show.json"
 check "decrypted record is exactly what was sent" python3 - "$T/show.json" "$KAA_TEST_PNR" <<'PY'
@@ -56,7 +61,7 @@ sys.exit(0 if rec["fields"] == want and rec["form"] == "sysselsattning" else 1)
 PY
 inbox show "$ref" > "$T/show.txt" 2>&1
 check "kaa-inbox show prints labels and choices" sh -c "grep -q 'För- och efternamn' '$T/show.txt' && grep -q 'Jag studerar på en annan utbildning' '$T/show.txt'"
-check "wrong passphrase is refused" sh -c "! KAA_PASSPHRASE=wrong build/bin/kaa-inbox show -c '$KAA_CONF' --secret '$KAA_SECRET' '$ref' >/dev/null 2>&1"
+check "wrong passphrase is refused" sh -c "! KAA_PASSPHRASE=wrong $BIN/kaa-inbox show -c '$KAA_CONF' --secret '$KAA_SECRET' '$ref' >/dev/null 2>&1"
 pnr10=$(echo "$KAA_TEST_PNR" | cut -c3-)
 check "inbox file holds no plaintext name or personnummer" sh -c \
 	"test -s '$KAA_INBOX' && ! cat '$KAA_INBOX'* | grep -a -q -e '$NAME' -e '$KAA_TEST_PNR' -e '$pnr10' -e 'Folkh'"
@@ -122,5 +127,19 @@ check "service answers after a worker was killed" test "$(status crash)" = 303
 check "logs hold no name, personnummer or e-mail" sh -c \
 	"! cat '$KAA_TMP'/run/*.log | grep -q -e Integra -e '$KAA_TEST_PNR' -e '$pnr10' -e 'test.example'"
 
+# --- nginx's rate limit on submissions (a server with a strict limit)
+kaa_server_stop
+KAA_POST_RATE=6r/m KAA_POST_BURST=2 kaa_server_start || { echo "integration: restart failed"; exit 1; }
+T=$KAA_TMP/t; mkdir -p "$T"; FORM=$KAA_FORM_URL
+for i in 1 2 3 4 5 6; do
+	curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary "$VALID" "$FORM"
+done > "$T/rl"
+check "rate limit lets the burst through" test "$(grep -c '^303$' "$T/rl")" -ge 2
+check "rate limit answers 429 past the burst" grep -q '^429$' "$T/rl"
+curl -s -o /dev/null -w '%{http_code}' "$FORM" > "$T/rlget"
+check "reading the form is not rate limited" test "$(cat "$T/rlget")" = 200
+
+check "no sanitizer reports" sh -c "! ls /tmp/kaa-san-report.* 2>/dev/null | grep -q ."
 echo "integration: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
