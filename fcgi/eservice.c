@@ -128,20 +128,24 @@ static void form_page(struct es_site *s, struct es_response *r, int status,
 	buf_free(&b);
 }
 
+/* A configuration value, or "" if the municipality left it out. */
+static const char *setting(const struct es_site *s, const char *name)
+{
+	const char *v = conf_get(s->conf, name);
+
+	return v ? v : "";
+}
+
 static void office_contact(buf *b, const struct es_site *s)
 {
 	buf_puts(b, "<p>Ring oss på <a href=\"");
-	buf_puts_html(b, conf_get(s->conf, "office.phone_href") ?
-	    conf_get(s->conf, "office.phone_href") : "");
+	buf_puts_html(b, setting(s, "office.phone_href"));
 	buf_puts(b, "\">");
-	buf_puts_html(b, conf_get(s->conf, "office.phone") ?
-	    conf_get(s->conf, "office.phone") : "");
+	buf_puts_html(b, setting(s, "office.phone"));
 	buf_puts(b, "</a> eller skicka e-post till <a href=\"mailto:");
-	buf_puts_html(b, conf_get(s->conf, "office.email") ?
-	    conf_get(s->conf, "office.email") : "");
+	buf_puts_html(b, setting(s, "office.email"));
 	buf_puts(b, "\">");
-	buf_puts_html(b, conf_get(s->conf, "office.email") ?
-	    conf_get(s->conf, "office.email") : "");
+	buf_puts_html(b, setting(s, "office.email"));
 	buf_puts(b, "</a>.</p>\n");
 }
 

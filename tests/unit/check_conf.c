@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "testdir.h"
+#include "testutil.h"
 
 #define BASE "[municipality]\nid = testkommun\nname = Testkommun\n" \
 	"[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n" \
@@ -82,16 +82,10 @@ int main(void)
 {
 	Suite *s = suite_create("conf");
 	TCase *tc = tcase_create("conf");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, load_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, shipped_examples);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return testutil_run(s);
 }

@@ -8,7 +8,7 @@
 
 #include "eservice.h"
 #include "form.h"
-#include "testdir.h"
+#include "testutil.h"
 
 #define FORM "/e-tjanst/testkommun/sysselsattning"
 /* Skatteverket test numbers: 17 and 22 years old on the fixed date below. */
@@ -252,8 +252,6 @@ int main(void)
 {
 	Suite *s = suite_create("eservice");
 	TCase *tc = tcase_create("eservice");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -265,9 +263,5 @@ int main(void)
 	tcase_add_loop_test(tc, odd_requests, 0, sizeof(odd) / sizeof(odd[0]));
 	tcase_add_test(tc, too_large);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return testutil_run(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "testutil.h"
 
 static const struct pnr_date today = { 2026, 11, 24 };
 
@@ -254,11 +255,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return testutil_run(suite());
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "inbox.h"
-#include "testdir.h"
+#include "testutil.h"
 
 static struct key_secret *sk;
 static struct key_public pk;
@@ -192,8 +192,6 @@ int main(void)
 {
 	Suite *s = suite_create("inbox");
 	TCase *tc = tcase_create("inbox");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -204,9 +202,5 @@ int main(void)
 	tcase_add_test(tc, schema_checks);
 	tcase_add_loop_test(tc, ref_parse, 0, sizeof(refs) / sizeof(refs[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return testutil_run(s);
 }

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "key.h"
-#include "testdir.h"
+#include "testutil.h"
 
 static const char pass[] = "correct horse battery";
 
@@ -118,17 +118,11 @@ int main(void)
 {
 	Suite *s = suite_create("key");
 	TCase *tc = tcase_create("key");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, roundtrip);
 	tcase_add_test(tc, wrong_passphrase_and_overwrite);
 	tcase_add_loop_test(tc, damaged_public, 0, sizeof(bad_public) / sizeof(bad_public[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return testutil_run(s);
 }

@@ -1,8 +1,9 @@
-/* testdir.h — a fresh temporary directory per test (removed by the caller
- * with testdir_remove). Header-only: shared by the unit tests. */
-#ifndef KAA_TESTDIR_H
-#define KAA_TESTDIR_H
+/* testutil.h — helpers shared by the unit tests (header-only): a fresh
+ * temporary directory per test, and running a suite. */
+#ifndef KAA_TESTUTIL_H
+#define KAA_TESTUTIL_H
 
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static inline void testdir_remove(char *dir)
 	free(dir);
 }
 
-/* dir + "/" + name, in a static buffer per call site's copy. */
+/* dir + "/" + name, malloc'd: the caller frees it. */
 static inline char *testdir_path(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
@@ -33,6 +34,19 @@ static inline char *testdir_path(const char *dir, const char *name)
 
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
+}
+
+/* Runs the suite (forked, as Check does by default) and gives main's exit
+ * status: 0 only if every test passed. */
+static inline int testutil_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
 }
 
 #endif
