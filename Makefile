@@ -38,6 +38,9 @@ TEST_SRC = $(wildcard tests/unit/check_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 BINS     = $(B)/bin/kaa-gen $(B)/bin/kaa-fcgi $(B)/bin/kaa-inbox
 
+# Quiet by default; V=1 shows the commands.
+Q = $(if $(V),,@)
+
 # Keep test objects: they are not intermediate files to throw away.
 .SECONDARY:
 
@@ -47,27 +50,32 @@ all: $(BINS) $(TEST_BIN)
 
 $(B)/obj/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libkaa.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/bin/kaa-gen: $(GEN_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(B)/bin/kaa-fcgi: $(FCGI_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(B)/bin/kaa-inbox: $(CLI_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests may also link the objects of the program they test (all but main).
 $(B)/tests/check_%: $(B)/obj/tests/unit/check_%.o $(B)/libkaa.a \
     $(filter-out %/main.o,$(GEN_OBJ) $(FCGI_OBJ) $(CLI_OBJ))
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(B)/libkaa.a $(PKG_LIBS) $(CHECK_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(B)/libkaa.a $(PKG_LIBS) $(CHECK_LIBS)
 
 deps:
 	@sh scripts/deps.sh

@@ -113,18 +113,12 @@ static void simple_page(struct es_site *s, struct es_response *r, int status,
 static void form_page(struct es_site *s, struct es_response *r, int status,
     const struct form_data *d, const char *notice, const char *path)
 {
-	buf b = BUF_INIT, t = BUF_INIT;
+	buf b = BUF_INIT;
 
 	if (notice != NULL)
 		buf_puts(&b, notice);
 	form_render(&b, d, path);
-	/* Screen reader users hear the title first: say at once that
-	 * something needs fixing. */
-	if (d->nerrors > 0)
-		buf_puts(&t, "Fel i formuläret: ");
-	buf_puts(&t, d->spec->title);
-	page(s, r, status, t.data ? t.data : d->spec->title, path, &b);
-	buf_free(&t);
+	page(s, r, status, d->spec->title, path, &b);
 	buf_free(&b);
 }
 

@@ -287,3 +287,79 @@ page_markdown(const char *body, size_t len, const struct tmpl_scope *scope,
 	cmark_node_free(doc);
 	return rc;
 }
+
+static int
+is_name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static const char *
+next_braces(const char *p, const char *e)
+{
+	while ((p = memchr(p, '{', (size_t)(e - p))) != NULL && e - p >= 2) {
+		if (p[1] == '{')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* The "{{" in [p, e) (one line) that tmpl_render failed on: for an unknown
+ * name, the placeholder with that name; for a syntax error, the one whose
+ * text after the braces is what the error quotes. NULL if none. */
+static const char *
+find_failing(const char *p, const char *e, int err, const char *name)
+{
+	size_t n = strlen(name);
+	const char *q, *t;
+
+	for (; (q = next_braces(p, e)) != NULL; p = q + 2) {
+		t = q + 2;
+		if (t < e && *t == '{')
+			t++;
+		if (err == TMPL_ESYNTAX) {
+			if ((size_t)(e - t) >= n && memcmp(t, name, n) == 0)
+				return q;
+			continue;
+		}
+		while (t < e && (*t == ' ' || *t == '\t'))
+			t++;
+		if ((size_t)(e - t) >= n && memcmp(t, name, n) == 0 &&
+		    (t + n == e || !is_name_char(t[n])))
+			return q;
+	}
+	return NULL;
+}
+
+int
+page_placeholder_errors(const char *text, size_t len,
+    const struct tmpl_scope *scope, buf *scratch, page_tmpl_fn *fn,
+    void *arg)
+{
+	const char *p = text, *e = text + len, *q, *end, *at;
+	struct tmpl_errinfo ei;
+	int base = 0, found = 0, l, rc;
+
+	while (p < e) {
+		buf_reset(scratch);
+		rc = tmpl_render(scratch, p, (size_t)(e - p), scope, &ei);
+		if (rc != TMPL_EUNKNOWN && rc != TMPL_ESYNTAX)
+			break;
+		fn(arg, rc, base + ei.line, ei.name);
+		found++;
+		/* resume just after the failing "{{" */
+		for (q = p, l = 1; l < ei.line && q != NULL; l++)
+			if ((q = memchr(q, '\n', (size_t)(e - q))) != NULL)
+				q++;
+		if (q == NULL)
+			break;
+		end = memchr(q, '\n', (size_t)(e - q));
+		if ((at = find_failing(q, end ? end : e, rc, ei.name)) == NULL)
+			break;
+		base += ei.line - 1;
+		p = at + 2;
+	}
+	return found;
+}

@@ -382,7 +382,8 @@ pass1(struct worker *w, size_t i)
 		return;
 	}
 	rc = fm_parse(w->src.data, w->src.len, &fm, &ei);
-	if (rc == FM_EUNTERMINATED && w->src.len == PREFIX_READ) {
+	if (rc != FM_OK && w->src.len == PREFIX_READ) {
+		/* the front matter may go on past the prefix */
 		if (out_read_file(file, &w->src) < 0) {
 			werr(w, i, file, 0, "cannot read: %s", strerror(errno));
 			return;
@@ -459,16 +460,26 @@ check_link(void *arg, const char *href, int line, int is_image)
 }
 
 static void
-tmpl_error(struct worker *w, size_t i, const char *file, int line, int rc,
-    const struct tmpl_errinfo *ei)
+tmpl_error(struct diag *d, long key, const char *file, int line, int rc,
+    const char *name)
 {
 	if (rc == TMPL_EUNKNOWN)
-		werr(w, i, file, line, "unknown placeholder {{%s}}", ei->name);
+		diag_add(d, key, file, line, "unknown placeholder {{%s}}", name);
 	else if (rc == TMPL_ESYNTAX)
-		werr(w, i, file, line, "malformed placeholder \"{{%s\"",
-		    ei->name);
+		diag_add(d, key, file, line, "malformed placeholder \"{{%s\"",
+		    name);
 	else
-		werr(w, i, file, line, "%s", tmpl_strerror(rc));
+		diag_add(d, key, file, line, "%s", tmpl_strerror(rc));
+}
+
+static void
+body_tmpl_error(void *arg, int err, int line, const char *name)
+{
+	struct worker *w = arg;
+
+	tmpl_error(&w->diag, (long)w->cur, w->cur_file, w->line0 + line - 1,
+	    err, name);
+	w->errors++;
 }
 
 /* The layout's variables for one page; outer scope: the configuration. */
@@ -480,23 +491,36 @@ static const char *const var_names[V__MAX] = {
 	"site.menu",
 };
 
+struct layout_scope {
+	struct tmpl_var   vars[V__MAX];
+	struct tmpl_scope scope;
+};
+
+static const struct tmpl_scope *
+layout_scope(struct site *s, const char *const val[V__MAX],
+    struct layout_scope *ls)
+{
+	int k;
+
+	for (k = 0; k < V__MAX; k++) {
+		ls->vars[k].name = var_names[k];
+		ls->vars[k].value = val[k];
+	}
+	ls->scope.vars = ls->vars;
+	ls->scope.n = V__MAX;
+	ls->scope.outer = &s->conf->scope;
+	return &ls->scope;
+}
+
 static int
 render_layout(struct site *s, const char *const val[V__MAX], buf *out,
     struct tmpl_errinfo *ei)
 {
-	struct tmpl_var vars[V__MAX];
-	struct tmpl_scope scope;
-	int k;
+	struct layout_scope ls;
 
-	for (k = 0; k < V__MAX; k++) {
-		vars[k].name = var_names[k];
-		vars[k].value = val[k];
-	}
-	scope.vars = vars;
-	scope.n = V__MAX;
-	scope.outer = &s->conf->scope;
 	buf_reset(out);
-	return tmpl_render(out, s->layout.data, s->layout.len, &scope, ei);
+	return tmpl_render(out, s->layout.data, s->layout.len,
+	    layout_scope(s, val, &ls), ei);
 }
 
 static void
@@ -555,10 +579,10 @@ pass2(struct worker *w, size_t i)
 	w->cur_file = file;
 	buf_reset(&w->html);
 	rc = page_markdown(body, blen, &s->conf->scope, w->pool, &w->tmp,
-	    &w->html, check_link, w, &tei);
+	    &w->html, (int)i == s->builtin404 ? NULL : check_link, w, &tei);
 	if (rc == PAGE_EUNKNOWN || rc == PAGE_ESYNTAX)
-		tmpl_error(w, i, file, w->line0 + tei.line - 1,
-		    rc == PAGE_EUNKNOWN ? TMPL_EUNKNOWN : TMPL_ESYNTAX, &tei);
+		page_placeholder_errors(body, blen, &s->conf->scope, &w->tmp,
+		    body_tmpl_error, w);
 	else if (rc != PAGE_OK)
 		werr(w, i, file, 0, "%s", "out of memory");
 	if (w->errors > 0)
@@ -580,7 +604,10 @@ pass2(struct worker *w, size_t i)
 	val[V_SUBNAV] = cstr(&w->subnav);
 	val[V_MENU] = cstr(&w->menu);
 	if ((rc = render_layout(s, val, &w->page, &tei)) != TMPL_OK) {
-		tmpl_error(w, i, s->layout_file.data, tei.line, rc, &tei);
+		/* cannot happen after render_shell, but for memory */
+		tmpl_error(&w->diag, (long)i, s->layout_file.data, tei.line, rc,
+		    tei.name);
+		w->errors++;
 		goto done;
 	}
 	w->pages++;
@@ -673,8 +700,10 @@ scan(struct site *s)
 	buf_free(&path);
 	if (rc < 0)
 		return -1;
-	qsort(s->pages, s->n, sizeof *s->pages, cmp_src);
-	qsort(s->assets, s->nassets, sizeof *s->assets, cmp_str);
+	if (s->n > 1)           /* qsort(NULL, 0, ...) is undefined */
+		qsort(s->pages, s->n, sizeof *s->pages, cmp_src);
+	if (s->nassets > 1)
+		qsort(s->assets, s->nassets, sizeof *s->assets, cmp_str);
 	s->builtin404 = -1;
 	for (i = 0; i < s->n; i++)
 		if (strcmp(s->pages[i].src, "404.md") == 0)
@@ -699,9 +728,9 @@ static const char *const special_urls[] = {
 static int
 build_urls(struct site *s)
 {
-	buf b = BUF_INIT;
+	buf b = BUF_INIT, b2 = BUF_INIT;
 	size_t i;
-	int old, rc;
+	int old, rc = 0;
 
 	if ((s->urls = urlset_new(s->n + s->nassets + 8)) == NULL)
 		return -1;
@@ -709,18 +738,23 @@ build_urls(struct site *s)
 		if (s->pages[i].url == NULL)
 			continue;
 		rc = urlset_add(s->urls, s->pages[i].url, (int)i, &old);
-		if (rc < 0) {
-			buf_free(&b);
-			return -1;
-		}
+		if (rc < 0)
+			break;
 		if (rc == 1) {
-			join(&b, s->o->content_dir, s->pages[i].src);
-			diag_add(s->d, (long)i, b.data, 0, "makes the same page "
-			    "%s as %s", s->pages[i].url, s->pages[old].src);
+			diag_add(s->d, (long)i,
+			    join(&b, s->o->content_dir, s->pages[i].src), 0,
+			    "makes the same page %s as %s", s->pages[i].url,
+			    join(&b2, s->o->content_dir, s->pages[old].src));
 			s->pages[i].bad = 1;
 		}
 	}
 	buf_free(&b);
+	buf_free(&b2);
+	if (rc < 0)
+		return -1;
+	if (urlset_get(s->urls, "/", 1) < 0)
+		diag_add(s->d, -1, s->o->content_dir, 0, "no start page: "
+		    "add index.md or _index.md");
 	for (i = 0; i < s->nassets; i++)
 		if (urlset_add(s->urls, s->assets[i], (int)s->n, NULL) < 0)
 			return -1;
@@ -728,6 +762,48 @@ build_urls(struct site *s)
 		if (urlset_add(s->urls, special_urls[i], (int)s->n, NULL) < 0)
 			return -1;
 	return 0;
+}
+
+/* Checks the root-relative href="/..." and src="/..." of the layout itself
+ * (footer links and the like), once for the whole site. Links with
+ * placeholders come from the configuration and are not checked. */
+static void
+check_layout_links(struct site *s)
+{
+	static const char *const attrs[] = { "href=\"", "src=\"" };
+	const char *t = s->layout.data, *e = t + s->layout.len, *p, *q, *v;
+	buf path = BUF_INIT, href = BUF_INIT;
+	size_t k;
+	int line;
+
+	for (k = 0; k < sizeof attrs / sizeof attrs[0]; k++)
+		for (p = t; (p = strstr(p, attrs[k])) != NULL; p = q) {
+			v = p + strlen(attrs[k]);
+			if ((q = memchr(v, '"', (size_t)(e - v))) == NULL)
+				break;
+			if (*v != '/' || v[1] == '/' ||
+			    memchr(v, '{', (size_t)(q - v)) != NULL)
+				continue;
+			buf_reset(&href);
+			buf_put(&href, v, (size_t)(q - v));
+			if (url_resolve("/", href.data, &path) != URL_INTERNAL ||
+			    link_target_ok(s, path.data, path.len))
+				continue;
+			for (line = 1, v = t; v < p; v++)
+				line += *v == '\n';
+			diag_add(s->d, -1, s->layout_file.data, line,
+			    "broken link \"%s\"", href.data);
+		}
+	buf_free(&path);
+	buf_free(&href);
+}
+
+static void
+layout_tmpl_error(void *arg, int err, int line, const char *name)
+{
+	struct site *s = arg;
+
+	tmpl_error(s->d, -1, s->layout_file.data, line, err, name);
 }
 
 /* The layout with the page's own values left as placeholders, for
@@ -738,6 +814,8 @@ render_shell(struct site *s, buf *menu)
 {
 	const char *val[V__MAX];
 	struct tmpl_errinfo tei;
+	struct layout_scope ls;
+	buf scratch = BUF_INIT;
 	int rc;
 
 	buf_reset(menu);
@@ -755,12 +833,12 @@ render_shell(struct site *s, buf *menu)
 	rc = render_layout(s, val, &s->shell, &tei);
 	if (rc == TMPL_OK)
 		return 0;
-	if (rc == TMPL_EUNKNOWN)
-		diag_add(s->d, -1, s->layout_file.data, tei.line,
-		    "unknown placeholder {{%s}}", tei.name);
+	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX)
+		page_placeholder_errors(s->layout.data, s->layout.len,
+		    layout_scope(s, val, &ls), &scratch, layout_tmpl_error, s);
 	else
-		diag_add(s->d, -1, s->layout_file.data, tei.line, "%s%s%s",
-		    tmpl_strerror(rc), tei.name[0] ? ": " : "", tei.name);
+		tmpl_error(s->d, -1, s->layout_file.data, 0, rc, "");
+	buf_free(&scratch);
 	return -1;
 }
 
@@ -877,6 +955,7 @@ site_build(const struct site_opts *o, struct site_stats *st, struct diag *d)
 	}
 	if (render_shell(&s, &w[0].menu) < 0)
 		goto out;
+	check_layout_links(&s);
 	s.check_only = d->n > errs0;
 	run_pass(&s, w, nw, pass2);
 	if (d->n == errs0 && !d->oom)

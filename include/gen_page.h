@@ -56,4 +56,16 @@ int page_markdown(const char *body, size_t len,
     const struct tmpl_scope *scope, struct page_pool *pool, buf *tmp,
     buf *html, page_link_fn *link, void *arg, struct tmpl_errinfo *ei);
 
+/* Called for each failing placeholder: err is TMPL_EUNKNOWN or
+ * TMPL_ESYNTAX, line is 1-based within the text, name as in
+ * tmpl_errinfo. */
+typedef void page_tmpl_fn(void *arg, int err, int line, const char *name);
+
+/* tmpl_render stops at the first error; this finds all of them, so one
+ * build reports every bad placeholder of a page or layout. Calls fn for
+ * each, in order, and returns how many there were. scratch is reused. */
+int page_placeholder_errors(const char *text, size_t len,
+    const struct tmpl_scope *scope, buf *scratch, page_tmpl_fn *fn,
+    void *arg);
+
 #endif

@@ -87,23 +87,28 @@ async function checkSkipLink(where) {
 	assert.equal(active, 'innehall', `${where}: the skip link moves focus to <main>`);
 }
 
-const FOCUS_PROPS = ['outlineStyle', 'outlineWidth', 'outlineColor', 'boxShadow', 'backgroundColor', 'color'];
+const FOCUS_PROPS = ['outlineStyle', 'outlineWidth', 'outlineColor', 'boxShadow', 'backgroundColor', 'color',
+	'borderTopColor'];
 
-// Tab from <main> to the first control in it (a link, a field or a button)
-// and compare its computed style focused and not focused.
-async function checkFocusVisible(where) {
-	await page.keyboard.press('Tab');
-	const r = await page.evaluate((props) => {
-		const el = document.activeElement;
-		if (!el || el === document.body) return null;
-		const pick = () => { const cs = getComputedStyle(el); return Object.fromEntries(props.map((p) => [p, cs[p]])); };
-		const focused = pick();
-		const desc = `<${el.tagName.toLowerCase()}${el.id ? ' id=' + el.id : ''}> ${el.textContent.trim().slice(0, 40)}`;
-		const visible = el.matches(':focus-visible');
-		el.blur();
-		return { desc, focused, blurred: pick(), visible };
-	}, FOCUS_PROPS);
-	assert.ok(r, `${where}: Tab after the skip link reaches an element`);
+// The focused element's computed style, and the same element's style with
+// focus taken away; focus is then put back, so a Tab walk can go on.
+const focusStyles = (props) => {
+	const el = document.activeElement;
+	if (!el || el === document.body) return null;
+	const pick = () => { const cs = getComputedStyle(el); return Object.fromEntries(props.map((p) => [p, cs[p]])); };
+	const focused = pick();
+	const kind = el.tagName.toLowerCase() + (el.type && el.tagName === 'INPUT' ? `[type=${el.type}]` : '');
+	const desc = `<${kind}${el.id ? ' id=' + el.id : ''}> ${(el.labels?.[0]?.textContent || el.textContent).trim().slice(0, 40)}`;
+	const visible = el.matches(':focus-visible');
+	el.blur();
+	const blurred = pick();
+	el.focus();
+	return { kind, desc, focused, blurred, visible };
+};
+
+// Focus must be visible: :focus-visible matches, and the element gets an
+// outline of at least 2 px or a box-shadow it did not have.
+function assertFocusShows(where, r) {
 	assert.ok(r.visible, `${where}: ${r.desc} matches :focus-visible after Tab`);
 	const changed = FOCUS_PROPS.filter((p) => r.focused[p] !== r.blurred[p]);
 	assert.ok(changed.length > 0, `${where}: focus on ${r.desc} changes nothing visible`);
@@ -112,6 +117,15 @@ async function checkFocusVisible(where) {
 	const shadow = r.focused.boxShadow !== 'none' && r.focused.boxShadow !== r.blurred.boxShadow;
 	assert.ok(outline || shadow,
 		`${where}: focus on ${r.desc} needs an outline ≥ 2px or a box-shadow (got ${JSON.stringify(r.focused)})`);
+}
+
+// Tab from <main> (where the skip link left focus) to the first control in
+// it, a link, a field or a button, and check its focus shows.
+async function checkFocusVisible(where) {
+	await page.keyboard.press('Tab');
+	const r = await page.evaluate(focusStyles, FOCUS_PROPS);
+	assert.ok(r, `${where}: Tab after the skip link reaches an element`);
+	assertFocusShows(where, r);
 }
 
 async function checkNarrow(where) {
@@ -147,9 +161,9 @@ async function checkAll(where, lang) {
 		try { await fn(where, ...args); } catch (e) { failures.push(e.message); }
 	};
 	await run(checkLang, lang);
+	await run(checkAxe);        // first, on the page as loaded, nothing focused
 	await run(checkSkipLink);
 	await run(checkFocusVisible);
-	await run(checkAxe);
 	await run(checkNarrow);
 	await run(checkPrint);
 	assert.equal(failures.length, 0, failures.join('\n\n'));
@@ -201,4 +215,20 @@ test('e-service: the answer for 20 or older', async () => {
 	assert.equal(await page.locator('.receipt').count(), 0);
 	assert.equal(await page.locator('.error-summary').count(), 0);
 	await checkAll('over 20', 'sv');
+});
+
+test('e-service: every kind of control shows keyboard focus', async () => {
+	await page.goto(FORM);
+	const seen = new Map();
+	for (let i = 0; i < 100; i++) {
+		await page.keyboard.press('Tab');
+		const r = await page.evaluate(focusStyles, FOCUS_PROPS);
+		if (!r) break;
+		if (!seen.has(r.kind)) seen.set(r.kind, r);
+		if (r.kind === 'button') break;
+	}
+	for (const kind of ['a', 'input[type=text]', 'input[type=radio]', 'textarea', 'button'])
+		assert.ok(seen.has(kind), `Tab reaches a ${kind} on the form`);
+	for (const r of seen.values())
+		assertFocusShows('form', r);
 });

@@ -69,7 +69,6 @@ test('a valid form filled by its labels lands on the receipt', async () => {
 		assert.match(await page.title(), /\S/);
 		await fillValid(page);
 		await page.getByLabel(LABELS.message).fill('Jag vill gärna börja plugga igen.');
-		assert.ok((await presentChoices(page)).length >= 1, 'found the radio choices by legend and label');
 		const code = await assertReceipt(page, await submit(page));
 		console.log(`receipt reference ${code}`);
 	} finally {

@@ -86,19 +86,19 @@ export function filesUnder(dir, ext) {
 // of the test (a person finds the fields that way, and so does a screen
 // reader), so a renamed or unlabelled field must fail here.
 export const LABELS = {
-	name: /^Namn\b/,
-	pnr: /^Personnummer\b/,
-	phone: /^(Telefon|Mobil)/,
-	email: /^E-post/,
-	message: /^(Meddelande|Vill du berätta|Övrigt)/,
+	name: /^För- och efternamn/,
+	pnr: /^Personnummer/,
+	phone: /^Mobilnummer/,
+	email: /^E-postadress/,
+	message: /^Meddelande/,
 };
 
 // One choice per required radio group, by the group's legend and the
-// choice's label. (legend, choice) pairs; the first one that exists wins.
+// choice's label.
 export const CHOICES = [
-	{ group: /gymnasie/i, choice: /aldrig börjat|inte börjat/i },
-	{ group: /(gör du nu|gör du i dag|sysselsättning)/i, choice: /söker (jobb|arbete)/i },
-	{ group: /kontakt/i, choice: /(telefon|ring|sms)/i },
+	{ group: /^Har du gått ut gymnasiet/, choice: /^Nej, jag har inte börjat/ },
+	{ group: /^Vad gör du just nu/, choice: /^Jag söker arbete/ },
+	{ group: /^Vill du att vi kontaktar dig/, choice: /^Ja, ring mig/ },
 ];
 
 // Skatteverket's test personnummer only (tests/data/testpersonnummer.txt),
@@ -131,17 +131,18 @@ export async function fillValid(page, { over20 = false } = {}) {
 		await c.locator.check();
 }
 
-// The radio groups of CHOICES that this form has, with the radio to pick.
+// The radio to pick in each group of CHOICES; throws if a group or a
+// choice cannot be found by its visible text.
 export async function presentChoices(page) {
 	const out = [];
 	for (const c of CHOICES) {
 		const group = page.getByRole('group', { name: c.group });
-		if (await group.count() === 0)
-			continue;
-		const radio = group.first().getByRole('radio', { name: c.choice });
-		if (await radio.count() === 0)
-			continue;
-		out.push({ ...c, locator: radio.first() });
+		if (await group.count() !== 1)
+			throw new Error(`no single radio group labelled ${c.group} (found ${await group.count()})`);
+		const radio = group.getByRole('radio', { name: c.choice });
+		if (await radio.count() !== 1)
+			throw new Error(`no single choice ${c.choice} in the group ${c.group}`);
+		out.push({ ...c, locator: radio });
 	}
 	return out;
 }

@@ -27,12 +27,16 @@ fi
 
 . "$KAA_TOP/tests/lib/server.sh"
 kaa_server_start || { echo "browser: the test server did not start" >&2; exit 1; }
+# Also stop the server when our output pipe closes (run.sh | head) or the
+# terminal hangs up: exiting from a trap runs the EXIT trap that stops it.
+trap 'exit 141' PIPE
+trap 'exit 129' HUP
 echo "browser: site $KAA_URL/ (built in $KAA_SITE_DIR), form $KAA_FORM_URL"
 
 # One test file per process, run side by side; each launches one browser.
-node --test --test-reporter=spec \
-	tests/browser/form.test.mjs tests/browser/a11y.test.mjs \
-	tests/browser/vnu.test.mjs tests/lix/lix.test.mjs
+# Arguments, if any, name the test files to run instead of all of them.
+[ $# -gt 0 ] || set -- tests/browser/*.test.mjs tests/lix/*.test.mjs
+node --test --test-reporter=spec "$@"
 rc=$?
 [ $rc -eq 0 ] && echo "browser: all passed" || echo "browser: FAILED" >&2
 exit $rc

@@ -1,6 +1,7 @@
 // HTML validity: the Nu HTML checker (vnu-jar, run with the system's Java)
 // over every .html file kaa-gen built, plus the e-service's pages exactly as
 // the server sent them (empty form, form with errors, receipt, over 20).
+// The site's stylesheets and SVG images are checked too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -44,11 +45,13 @@ async function saveFormPages() {
 
 before(async () => {
 	tmp = mkdtempSync(join(tmpdir(), 'kaa-vnu-'));
-	for (const f of filesUnder(SITE, '.html'))
-		files.set(f, relative(SITE, f));
+	for (const ext of ['.html', '.css', '.svg'])
+		for (const f of filesUnder(SITE, ext))
+			files.set(f, relative(SITE, f));
 	await saveFormPages();
 
-	const r = spawnSync(JAVA, ['-jar', VNU, '--errors-only', '--format', 'gnu', '--stdout', ...files.keys()],
+	const r = spawnSync(JAVA, ['-jar', VNU, '--errors-only', '--also-check-css', '--also-check-svg',
+		'--format', 'gnu', '--stdout', ...files.keys()],
 		{ encoding: 'utf8', maxBuffer: 64 << 20 });
 	if (r.error)
 		throw new Error(`cannot run ${JAVA}: ${r.error.message} (Debian: default-jre-headless)`);
@@ -72,13 +75,14 @@ after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 test('the checker saw the site and the e-service pages', () => {
 	assert.ok([...files.values()].some((n) => n === 'index.html'), 'index.html was checked');
 	assert.ok([...files.values()].some((n) => n === '404.html'), '404.html was checked');
+	assert.ok([...files.values()].some((n) => n.endsWith('.css')), 'the stylesheets were checked');
 	assert.equal([...files.values()].filter((n) => n.startsWith('e-service:')).length, 4);
 	const unknown = [...errorsByFile.keys()].filter((f) => !files.has(f));
 	assert.deepEqual(unknown, [], 'errors for files we did not ask about');
 });
 
 // One test per file, so the runner counts them and names the bad ones.
-test('every page is valid HTML (Nu HTML checker, errors only)', async (t) => {
+test('every page is valid HTML, CSS and SVG (Nu HTML checker, errors only)', async (t) => {
 	for (const [path, name] of files) {
 		await t.test(name, () => {
 			const errs = errorsByFile.get(path) || [];

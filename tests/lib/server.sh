@@ -30,7 +30,7 @@ kaa_server_start() {
 	# nginx workers may run as another user (nobody when started as root).
 	chmod 0755 "$KAA_TMP"
 	trap 'kaa_server_stop' EXIT
-	trap 'exit 130' INT TERM
+	trap 'exit 130' INT TERM HUP PIPE
 	port=$(kaa_free_port)
 	KAA_CONF=$KAA_TMP/testkommun.ini
 	KAA_SITE_DIR=$KAA_TMP/site

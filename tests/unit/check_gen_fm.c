@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gen_fm.h"
+#include "testutil.h"
 
 static const struct fm_case {
 	const char *in;
@@ -174,11 +175,5 @@ fm_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(fm_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(fm_suite());
 }

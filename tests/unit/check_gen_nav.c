@@ -7,6 +7,7 @@
 #include "gen_fm.h"
 #include "gen_nav.h"
 #include "gen_urlset.h"
+#include "testutil.h"
 
 /* index: url, title, order (0 = none), lang */
 static const struct {
@@ -258,11 +259,5 @@ nav_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(nav_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(nav_suite());
 }

@@ -11,7 +11,7 @@
 #include "gen_diag.h"
 #include "gen_out.h"
 #include "gen_page.h"
-#include "testdir.h"
+#include "testutil.h"
 
 static const struct tmpl_var vars[] = {
 	{ "office.phone", "08-465 004 10" },
@@ -153,6 +153,56 @@ START_TEST(test_markdown_placeholder_errors)
 }
 END_TEST
 
+struct terr {
+	int  err[8], line[8];
+	char name[8][64];
+	int  n;
+};
+
+static void
+collect_terr(void *arg, int err, int line, const char *name)
+{
+	struct terr *t = arg;
+
+	ck_assert_int_lt(t->n, 8);
+	t->err[t->n] = err;
+	t->line[t->n] = line;
+	snprintf(t->name[t->n], sizeof t->name[0], "%s", name);
+	t->n++;
+}
+
+START_TEST(test_placeholder_errors)
+{
+	static const char text[] =
+	    "ok {{office.phone}} {{a}}\n"
+	    "\n"
+	    "{{{office.name}}} {{ b }} {{{c}}}\n"
+	    "{{ x y }} and {{d\n"
+	    "{{office.phone}}\n";
+	struct terr t = { .n = 0 };
+	buf scratch = BUF_INIT;
+
+	ck_assert_int_eq(page_placeholder_errors(text, strlen(text), &scope,
+	    &scratch, collect_terr, &t), 5);
+	ck_assert_int_eq(t.err[0], TMPL_EUNKNOWN);
+	ck_assert_int_eq(t.line[0], 1);
+	ck_assert_str_eq(t.name[0], "a");
+	ck_assert_int_eq(t.line[1], 3);
+	ck_assert_str_eq(t.name[1], "b");
+	ck_assert_int_eq(t.line[2], 3);
+	ck_assert_str_eq(t.name[2], "c");
+	ck_assert_int_eq(t.err[3], TMPL_ESYNTAX);
+	ck_assert_int_eq(t.line[3], 4);
+	ck_assert_int_eq(t.err[4], TMPL_ESYNTAX);
+	ck_assert_int_eq(t.line[4], 4);
+	ck_assert_str_eq(t.name[4], "d");
+	t.n = 0;
+	ck_assert_int_eq(page_placeholder_errors("fine {{office.name}}", 20,
+	    &scope, &scratch, collect_terr, &t), 0);
+	buf_free(&scratch);
+}
+END_TEST
+
 START_TEST(test_diag_order)
 {
 	struct diag d = DIAG_INIT, t = DIAG_INIT;
@@ -240,6 +290,7 @@ page_suite(void)
 	tcase_add_loop_test(tc, test_markdown, 0, 2);   /* malloc, pool */
 	tcase_add_test(tc, test_markdown_big);
 	tcase_add_test(tc, test_markdown_placeholder_errors);
+	tcase_add_test(tc, test_placeholder_errors);
 	tcase_add_test(tc, test_diag_order);
 	tcase_add_test(tc, test_out_write);
 	suite_add_tcase(s, tc);
@@ -249,11 +300,5 @@ page_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(page_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(page_suite());
 }

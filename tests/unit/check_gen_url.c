@@ -7,6 +7,7 @@
 
 #include "gen_url.h"
 #include "gen_urlset.h"
+#include "testutil.h"
 
 static const struct map_case {
 	const char *src;
@@ -164,11 +165,5 @@ url_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(url_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(url_suite());
 }
