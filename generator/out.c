@@ -28,6 +28,11 @@ out_read_file(const char *path, buf *b)
 		goto fail;
 	}
 	for (;;) {
+		/* A regular file is read in one call: stop at its size rather
+		 * than spend another read on seeing EOF. */
+		if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    b->len == (size_t)st.st_size)
+			break;
 		if (b->cap - b->len < 2 && buf_grow(b, 4096) < 0) {
 			errno = ENOMEM;
 			goto fail;
@@ -78,23 +83,24 @@ out_mkdirs(const char *path)
 	return mkdir(tmp, 0777) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Does the file at path hold exactly data? 0 no, 1 yes, -1: path is
- * something other than a regular file, which we must never replace (a
- * configuration pointing at /dev/null or a directory is a mistake). */
+enum { DIFFERENT, SAME, MISSING, NOTREG };
+
+/* Does the file at path hold exactly data? NOTREG: path is something other
+ * than a regular file, which we must never replace (a configuration
+ * pointing at /dev/null or a directory is a mistake). */
 static int
 same_contents(const char *path, const void *data, size_t n, buf *scratch)
 {
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return 0;
+		return errno == ENOENT ? MISSING : DIFFERENT;
 	if (!S_ISREG(st.st_mode))
-		return -1;
-	if ((size_t)st.st_size != n)
-		return 0;
-	if (out_read_file(path, scratch) < 0)
-		return 0;
-	return scratch->len == n && memcmp(scratch->data, data, n) == 0;
+		return NOTREG;
+	if ((size_t)st.st_size != n || out_read_file(path, scratch) < 0)
+		return DIFFERENT;
+	return scratch->len == n && memcmp(scratch->data, data, n) == 0 ?
+	    SAME : DIFFERENT;
 }
 
 static int
@@ -134,18 +140,22 @@ int
 out_write(const char *path, const void *data, size_t n, buf *scratch)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
-	int fd, saved;
+	int fd, saved, have;
 
-	switch (same_contents(path, data, n, scratch)) {
-	case 1:
+	switch ((have = same_contents(path, data, n, scratch))) {
+	case SAME:
 		return OUT_UNCHANGED;
-	case -1:
+	case NOTREG:
 		return OUT_ENOTREG;
 	}
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return OUT_ERR;
 	}
+	/* A new file in a fresh build usually needs its directory: making it
+	 * first saves a failing open per page. */
+	if (have == MISSING && parent_dir(path, dir, sizeof dir) == 0)
+		(void)out_mkdirs(dir);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == ENOENT && parent_dir(path, dir, sizeof dir) == 0
 	    && out_mkdirs(dir) == 0)

@@ -269,7 +269,8 @@ page_markdown(const char *body, size_t len, const struct tmpl_scope *scope,
 	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX) {
 		if (link != NULL && (doc = parse(body, len, pool)) != NULL) {
 			walk_links(doc, raw_link, &raw);
-			cmark_node_free(doc);
+			if (pool == NULL)
+				cmark_node_free(doc);
 		}
 		return rc == TMPL_EUNKNOWN ? PAGE_EUNKNOWN : PAGE_ESYNTAX;
 	}
@@ -281,10 +282,12 @@ page_markdown(const char *body, size_t len, const struct tmpl_scope *scope,
 		walk_links(doc, link, arg);
 	out = cmark_render_html(doc, CMARK_OPT_DEFAULT);
 	rc = out == NULL || buf_puts(html, out) < 0 ? PAGE_ENOMEM : PAGE_OK;
-	/* out comes from the document's allocator */
-	if (pool == NULL)
+	/* With a pool, the next reset frees the tree and out at once: no
+	 * walk over every node to free it. */
+	if (pool == NULL) {
 		free(out);
-	cmark_node_free(doc);
+		cmark_node_free(doc);
+	}
 	return rc;
 }
 
