@@ -31,25 +31,35 @@ push(struct diag *d, long key, int line, char *msg)
 }
 
 int
-diag_add(struct diag *d, long key, const char *file, int line,
-    const char *fmt, ...)
+diag_vadd(struct diag *d, long key, const char *file, int line,
+    const char *fmt, va_list ap)
 {
 	buf b = BUF_INIT;
-	va_list ap;
 	char *msg;
 
 	if (line > 0)
 		buf_printf(&b, "%s:%d: ", file, line);
 	else
 		buf_printf(&b, "%s: ", file);
-	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	if ((msg = buf_detach(&b)) == NULL) {
 		d->oom = 1;
 		return -1;
 	}
 	return push(d, key, line, msg);
+}
+
+int
+diag_add(struct diag *d, long key, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = diag_vadd(d, key, file, line, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int

@@ -91,6 +91,21 @@ nav_collate(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+int
+nav_top_level(const char *url)
+{
+	size_t plen = url_parent_len(url), rl;
+	int l;
+
+	for (l = 0; l < FM_LANG__MAX; l++) {
+		rl = strlen(texts[l].root);
+		if (strcmp(url, texts[l].root) == 0 ||
+		    (plen == rl && strncmp(url, texts[l].root, rl) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 static const char *
 title_of(const struct page *p)
 {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,11 +100,19 @@ join(buf *b, const char *dir, const char *rel)
 	return cstr(b);
 }
 
+/* An error in page i: recorded, and the page is not written. */
+static void werr(struct worker *w, size_t i, const char *file, int line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 static void
 werr(struct worker *w, size_t i, const char *file, int line,
-    const char *msg, const char *arg)
+    const char *fmt, ...)
 {
-	diag_add(&w->diag, (long)i, file, line, msg, arg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(&w->diag, (long)i, file, line, fmt, ap);
+	va_end(ap);
 	w->errors++;
 }
 
@@ -359,6 +368,20 @@ fm_error(struct worker *w, size_t i, const char *file, int rc,
 	}
 }
 
+/* Takes title, order and language from parsed front matter. */
+static void
+set_meta(struct page *p, struct fm *fm)
+{
+	free(p->title);
+	p->title = fm->title;
+	fm->title = NULL;
+	p->order = fm->order;
+	p->has_order = fm->has_order;
+	p->lang = fm->has_lang ? fm->lang :
+	    strncmp(p->src, "en/", 3) == 0 ? FM_LANG_EN : FM_LANG_SV;
+}
+
+/* Pass 1: the front matter of a page the navigation shows. */
 static void
 pass1(struct worker *w, size_t i)
 {
@@ -369,16 +392,12 @@ pass1(struct worker *w, size_t i)
 	const char *file;
 	int rc;
 
-	if ((int)i == s->builtin404)
+	if (!p->nav || p->bad || (int)i == s->builtin404)
 		return;
-	p->bad = 1;
 	file = join(&w->file, s->o->content_dir, p->src);
-	if ((rc = url_from_source(p->src, &p->url, &p->out)) != URL_OK) {
-		werr(w, i, file, 0, "%s", url_strerror(rc));
-		return;
-	}
 	if (read_prefix(file, &w->src, PREFIX_READ) < 0) {
 		werr(w, i, file, 0, "cannot read: %s", strerror(errno));
+		p->bad = 1;
 		return;
 	}
 	rc = fm_parse(w->src.data, w->src.len, &fm, &ei);
@@ -386,21 +405,17 @@ pass1(struct worker *w, size_t i)
 		/* the front matter may go on past the prefix */
 		if (out_read_file(file, &w->src) < 0) {
 			werr(w, i, file, 0, "cannot read: %s", strerror(errno));
+			p->bad = 1;
 			return;
 		}
 		rc = fm_parse(w->src.data, w->src.len, &fm, &ei);
 	}
 	if (rc != FM_OK) {
 		fm_error(w, i, file, rc, &ei);
+		p->bad = 1;
 		return;
 	}
-	p->title = fm.title;
-	fm.title = NULL;
-	p->order = fm.order;
-	p->has_order = fm.has_order;
-	p->lang = fm.has_lang ? fm.lang :
-	    strncmp(p->src, "en/", 3) == 0 ? FM_LANG_EN : FM_LANG_SV;
-	p->bad = 0;
+	set_meta(p, &fm);
 	fm_free(&fm);
 }
 
@@ -569,9 +584,14 @@ pass2(struct worker *w, size_t i)
 			return;
 		}
 		if ((rc = fm_parse(w->src.data, w->src.len, &fm, &fei)) != FM_OK) {
-			fm_error(w, i, file, rc, &fei);  /* changed since pass 1 */
+			fm_error(w, i, file, rc, &fei);
 			return;
 		}
+		/* Only this thread looks at a page the navigation does not
+		 * show, so it may be filled in now; nav pages are shared and
+		 * stay as pass 1 read them. */
+		if (!p->nav)
+			set_meta(p, &fm);
 		body = w->src.data + fm.body_off;
 		blen = w->src.len - fm.body_off;
 		w->line0 = fm.body_line;
@@ -724,7 +744,33 @@ static const char *const special_urls[] = {
 	"/sitemap.xml", "/robots.txt",
 };
 
-/* URL -> page index, plus the assets and special files (value n). */
+/* Which pages the navigation shows, so pass 1 reads their front matter:
+ * the start pages, the top level (menu candidates), every page that is
+ * some page's nearest ancestor (breadcrumbs), and with subnavs all. */
+static void
+mark_nav(struct site *s)
+{
+	size_t i, plen;
+	int par;
+
+	for (i = 0; i < s->n; i++) {
+		struct page *p = &s->pages[i];
+
+		if (p->url == NULL || p->bad)
+			continue;
+		if (s->want_subnav || nav_top_level(p->url))
+			p->nav = 1;
+		plen = url_parent_len(p->url);
+		for (par = -1; plen > 0 && par < 0;
+		    plen = url_parent_len_n(p->url, plen))
+			par = urlset_get(s->urls, p->url, plen);
+		if (par >= 0)
+			s->pages[par].nav = 1;
+	}
+}
+
+/* Maps file names to URLs, and fills the URL set: page URLs (value: page
+ * index), assets and special files (value n). */
 static int
 build_urls(struct site *s)
 {
@@ -735,8 +781,18 @@ build_urls(struct site *s)
 	if ((s->urls = urlset_new(s->n + s->nassets + 8)) == NULL)
 		return -1;
 	for (i = 0; i < s->n; i++) {
-		if (s->pages[i].url == NULL)
+		struct page *p = &s->pages[i];
+
+		if ((int)i != s->builtin404 &&
+		    (rc = url_from_source(p->src, &p->url, &p->out)) != URL_OK) {
+			if (rc == URL_ENOMEM)
+				break;
+			diag_add(s->d, (long)i,
+			    join(&b, s->o->content_dir, p->src), 0, "%s",
+			    url_strerror(rc));
+			p->bad = 1;
 			continue;
+		}
 		rc = urlset_add(s->urls, s->pages[i].url, (int)i, &old);
 		if (rc < 0)
 			break;
@@ -750,11 +806,12 @@ build_urls(struct site *s)
 	}
 	buf_free(&b);
 	buf_free(&b2);
-	if (rc < 0)
+	if (rc != 0 && rc != 1)
 		return -1;
 	if (urlset_get(s->urls, "/", 1) < 0)
 		diag_add(s->d, -1, s->o->content_dir, 0, "no start page: "
 		    "add index.md or _index.md");
+	mark_nav(s);
 	for (i = 0; i < s->nassets; i++)
 		if (urlset_add(s->urls, s->assets[i], (int)s->n, NULL) < 0)
 			return -1;
@@ -947,9 +1004,12 @@ site_build(const struct site_opts *o, struct site_stats *st, struct diag *d)
 			goto out;
 		}
 	}
+	if (build_urls(&s) < 0) {
+		diag_add(d, -1, "kaa-gen", 0, "out of memory");
+		goto out;
+	}
 	run_pass(&s, w, nw, pass1);
-	if (build_urls(&s) < 0 ||
-	    (s.nav = nav_new(s.pages, s.n, s.urls, s.want_subnav)) == NULL) {
+	if ((s.nav = nav_new(s.pages, s.n, s.urls, s.want_subnav)) == NULL) {
 		diag_add(d, -1, "kaa-gen", 0, "out of memory");
 		goto out;
 	}

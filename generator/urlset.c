@@ -1,21 +1,27 @@
-/* urlset.c — open-addressing hash map of strings (see gen_urlset.h). */
+/* urlset.c — open-addressing hash map of strings (see gen_urlset.h).
+ *
+ * A lookup per link makes this hot: slots are 16 bytes and the keys are
+ * copied into one contiguous array, so a lookup touches two cache lines
+ * that are likely cached rather than a pointer into a scattered heap. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "gen_urlset.h"
 
 struct slot {
-	const char *key;     /* NULL: empty */
-	size_t      len;
-	uint32_t    hash;
-	int         value;
+	uint32_t hash;
+	uint32_t len;
+	uint32_t off;       /* key at keys.data + off */
+	int32_t  value;     /* -1: empty */
 };
 
 struct urlset {
 	struct slot *slots;
-	size_t       cap;    /* power of two, kept at most half full */
+	size_t       cap;   /* power of two, kept at most half full */
 	size_t       n;
+	buf          keys;
 };
 
 static uint32_t
@@ -29,6 +35,18 @@ hash(const char *s, size_t n)
 	return h;
 }
 
+static struct slot *
+slots_new(size_t cap)
+{
+	struct slot *v = malloc(cap * sizeof *v);
+	size_t i;
+
+	if (v != NULL)
+		for (i = 0; i < cap; i++)
+			v[i].value = -1;
+	return v;
+}
+
 struct urlset *
 urlset_new(size_t hint)
 {
@@ -39,11 +57,12 @@ urlset_new(size_t hint)
 		return NULL;
 	while (cap < hint * 2 && cap < SIZE_MAX / 4)
 		cap *= 2;
-	if ((s->slots = calloc(cap, sizeof *s->slots)) == NULL) {
+	if ((s->slots = slots_new(cap)) == NULL) {
 		free(s);
 		return NULL;
 	}
 	s->cap = cap;
+	buf_init(&s->keys);
 	return s;
 }
 
@@ -53,16 +72,18 @@ urlset_free(struct urlset *s)
 	if (s == NULL)
 		return;
 	free(s->slots);
+	buf_free(&s->keys);
 	free(s);
 }
 
 static struct slot *
-find(struct slot *slots, size_t cap, const char *key, size_t n, uint32_t h)
+find(struct slot *slots, size_t cap, const char *keys, const char *key,
+    size_t n, uint32_t h)
 {
 	size_t i = h & (cap - 1);
 
-	while (slots[i].key != NULL && !(slots[i].hash == h &&
-	    slots[i].len == n && memcmp(slots[i].key, key, n) == 0))
+	while (slots[i].value >= 0 && !(slots[i].hash == h &&
+	    slots[i].len == n && memcmp(keys + slots[i].off, key, n) == 0))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
@@ -71,14 +92,18 @@ static int
 grow(struct urlset *s)
 {
 	size_t cap = s->cap * 2, i;
-	struct slot *slots = calloc(cap, sizeof *slots);
+	struct slot *slots = slots_new(cap), *sl;
 
 	if (slots == NULL)
 		return -1;
-	for (i = 0; i < s->cap; i++)
-		if (s->slots[i].key != NULL)
-			*find(slots, cap, s->slots[i].key, s->slots[i].len,
-			    s->slots[i].hash) = s->slots[i];
+	for (i = 0; i < s->cap; i++) {
+		if (s->slots[i].value < 0)
+			continue;
+		sl = &slots[s->slots[i].hash & (cap - 1)];
+		while (sl->value >= 0)
+			sl = sl + 1 == slots + cap ? slots : sl + 1;
+		*sl = s->slots[i];
+	}
 	free(s->slots);
 	s->slots = slots;
 	s->cap = cap;
@@ -92,17 +117,21 @@ urlset_add(struct urlset *s, const char *key, int v, int *old)
 	uint32_t h = hash(key, n);
 	struct slot *sl;
 
+	if (v < 0 || n > UINT32_MAX || s->keys.len > UINT32_MAX - n - 1)
+		return -1;
 	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
 		return -1;
-	sl = find(s->slots, s->cap, key, n, h);
-	if (sl->key != NULL) {
+	sl = find(s->slots, s->cap, s->keys.data, key, n, h);
+	if (sl->value >= 0) {
 		if (old != NULL)
 			*old = sl->value;
 		return 1;
 	}
-	sl->key = key;
-	sl->len = n;
+	sl->off = (uint32_t)s->keys.len;
+	if (buf_put(&s->keys, key, n + 1) < 0)
+		return -1;
 	sl->hash = h;
+	sl->len = (uint32_t)n;
 	sl->value = v;
 	s->n++;
 	return 0;
@@ -111,7 +140,5 @@ urlset_add(struct urlset *s, const char *key, int v, int *old)
 int
 urlset_get(const struct urlset *s, const char *key, size_t n)
 {
-	const struct slot *sl = find(s->slots, s->cap, key, n, hash(key, n));
-
-	return sl->key != NULL ? sl->value : -1;
+	return find(s->slots, s->cap, s->keys.data, key, n, hash(key, n))->value;
 }

@@ -6,6 +6,7 @@
 #ifndef KAA_GEN_DIAG_H
 #define KAA_GEN_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -29,6 +30,10 @@ struct diag {
  * -1 if out of memory (d->oom is set). */
 int diag_add(struct diag *d, long key, const char *file, int line,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The same with a va_list. */
+int diag_vadd(struct diag *d, long key, const char *file, int line,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Moves the items of src to dst; src is left empty. Returns 0 or -1. */
 int diag_move(struct diag *dst, struct diag *src);

@@ -43,6 +43,10 @@ int nav_breadcrumbs(const struct nav *nv, int cur, buf *out);
  * nav_new was not asked for subnavs. */
 int nav_subnav(const struct nav *nv, int cur, buf *out);
 
+/* Is url a language's start page, or a page directly below one (where the
+ * menu comes from)? */
+int nav_top_level(const char *url);
+
 /* Compares titles in Swedish alphabetical order (for tests). */
 int nav_collate(const char *a, const char *b);
 

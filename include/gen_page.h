@@ -7,17 +7,21 @@
 #include "buf.h"
 #include "tmpl.h"
 
-/* Per-page metadata, read in pass 1 from the front matter. Only this is
- * kept for all pages; the body is read again and rendered in pass 2. */
+/* Per-page metadata: only this is kept for all pages, never their HTML.
+ * url and out come from the file name. title, order and lang come from the
+ * front matter: for pages the navigation shows (nav = 1) it is read in pass
+ * 1, before any page is rendered; for the others (nav = 0) in pass 2, when
+ * the page itself is rendered, so their files are read only once. */
 struct page {
 	char *src;        /* path relative to the content directory, owned */
 	char *url;        /* "/a/b/", owned; NULL if the file name is bad */
 	char *out;        /* output path relative to the output dir, owned */
-	char *title;      /* owned; NULL if the front matter was bad */
+	char *title;      /* owned; NULL until read, or if it was bad */
 	long  order;
 	int   has_order;
 	int   lang;       /* enum fm_lang */
-	int   bad;        /* front matter or name failed: not rendered */
+	int   nav;        /* shown in menus, breadcrumbs or subnavs */
+	int   bad;        /* name or front matter failed: not rendered */
 };
 
 /* Frees the strings of p. */

@@ -1,16 +1,20 @@
 /* gen_site.h — build a municipality's web site from Markdown (kaa-gen site).
  *
- * Pass 1 reads the front matter of Markdown file under content/ (URL, title, order,
- * language) and builds the URL set and navigation. Pass 2 renders each page
- * (placeholders, CommonMark, links checked, layout) and writes it if its
- * bytes changed. Both passes run on `jobs` threads; only per-page metadata
- * is held for all pages, never their HTML. Then sitemap.xml, robots.txt,
- * the assets and the e-service shell (the layout with the page's own
- * placeholders left in, for kaa-fcgi) are written.
+ * Pass 1 maps every Markdown file under the content directory to its URL
+ * (the URL set for the link check) and reads the front matter of the pages
+ * the navigation shows (title, order, language), to build menus,
+ * breadcrumbs and subnavs once. Pass 2 reads and renders each page
+ * (front matter, placeholders, CommonMark, links checked, layout) and
+ * writes it if its bytes changed. Both passes run on `jobs` threads; only
+ * per-page metadata is held for all pages, never their HTML. Then
+ * sitemap.xml, robots.txt, the assets and the e-service shell (the layout
+ * with the page's own placeholders left in, for kaa-fcgi) are written.
  *
- * Build errors (bad front matter, unknown placeholder, broken internal link,
- * two files with one URL) are all collected, each as "FILE:LINE: message";
- * when there are any, the site-wide files are not written. */
+ * Build errors (bad front matter, unknown placeholder, broken internal link
+ * in a page or in the layout, two files with one URL) are all collected,
+ * each as "FILE:LINE: message". A page with an error is not written; when
+ * there is any error, the site-wide files are not written either. Stale
+ * files of pages that no longer exist are not removed. */
 #ifndef KAA_GEN_SITE_H
 #define KAA_GEN_SITE_H
 

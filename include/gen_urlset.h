@@ -1,9 +1,8 @@
 /* gen_urlset.h — a hash map from URL path to an integer, for kaa-gen's link
  * check and page lookups: O(1) per link instead of a scan of all pages.
  *
- * Keys are not copied: the caller keeps them alive as long as the set. The
- * set is filled first and then only read, so readers on several threads
- * need no locking. */
+ * Keys are copied into the set. It is filled first and then only read, so
+ * readers on several threads need no locking. */
 #ifndef KAA_GEN_URLSET_H
 #define KAA_GEN_URLSET_H
 
@@ -16,9 +15,9 @@ struct urlset;
 struct urlset *urlset_new(size_t hint);
 void urlset_free(struct urlset *s);   /* NULL-safe */
 
-/* Adds key with value v (v >= 0). Returns 0 if added, 1 if the key was
- * already there (then *old, if not NULL, gets its value and nothing
- * changes), -1 if out of memory. */
+/* Adds a copy of key with value v (v >= 0). Returns 0 if added, 1 if the
+ * key was already there (then *old, if not NULL, gets its value and nothing
+ * changes), -1 if out of memory or v < 0. */
 int urlset_add(struct urlset *s, const char *key, int v, int *old);
 
 /* The value of the n-byte key, or -1 if absent. */
