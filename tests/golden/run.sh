@@ -138,7 +138,25 @@ want="./404.html ./index.html ./kontakt/index.html ./skolor/index.html ./unga/ar
 	fail "incremental: build from / failed: $(cat "$d/stdout")"
 [ -f "$d/out/index.html" ] || fail "conf's site.output not used"
 
+# The real content builds for both shipped municipalities, each with its own
+# contact details in the pages and its own e-service links.
+for kommun in exempelkommun:08-465 provstad:031-390; do
+	id=${kommun%%:*} phone=${kommun#*:}
+	o=$(mktemp -d /tmp/kaa-golden-site.XXXXXX)
+	sed -e "s|^output *=.*|output = $o/site|" -e "s|^layout *=.*|layout = $o/shell.html|" \
+		"conf/$id.ini" > "$o/conf.ini"
+	if gen site -c "$o/conf.ini" -i content -t site >"$o/stdout" 2>&1 &&
+	   grep -q "$phone" "$o/site/kontakt/index.html" &&
+	   grep -q "/e-tjanst/$id/sysselsattning" "$o/site/index.html" &&
+	   grep -q '{{page.title}}' "$o/shell.html"; then
+		:
+	else
+		fail "the real site for $id: $(cat "$o/stdout")"
+	fi
+	rm -rf "$o"
+done
+
 if [ $failed -eq 0 ]; then
-	echo "golden: $ncase cases and the incremental build passed"
+	echo "golden: $ncase cases, the incremental build and both municipalities' sites passed"
 fi
 exit $failed
