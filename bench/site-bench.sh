@@ -41,6 +41,18 @@ TARGETS=${TARGETS:-shm disk}
 KAA_GEN=${KAA_GEN:-$ROOT/build/bin/kaa-gen}
 JOBS=${JOBS:-}
 
+# The peer and the timing tools come from Debian, installed when missing.
+missing=""
+for p in hyperfine hugo time python3; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+	echo "site-bench: installing:$missing"
+	$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+		--no-install-recommends $missing >/dev/null
+fi
 for t in hyperfine hugo python3 /usr/bin/time; do
 	command -v "$t" >/dev/null 2>&1 || { echo "site-bench: $t is missing" >&2; exit 1; }
 done
