@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "testutil.h"
 
 static const struct html_case {
 	const char *in;
@@ -208,11 +209,5 @@ buf_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(buf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(buf_suite());
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "pnr.h"
+#include "testutil.h"
 
 /* A fixed "today" so the tests do not depend on the clock. */
 static const struct pnr_date TODAY = { 2026, 11, 24 };
@@ -614,11 +615,5 @@ pnr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(pnr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(pnr_suite());
 }

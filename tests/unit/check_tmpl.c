@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tmpl.h"
+#include "testutil.h"
 
 static const struct tmpl_var outer_vars[] = {
 	{ "site.name", "Exempelkommun" },
@@ -275,11 +276,5 @@ tmpl_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tmpl_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return testutil_run(tmpl_suite());
 }
