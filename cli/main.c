@@ -79,7 +79,15 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'i': o->inbox = optarg; break;
 		case 'p': o->public_key = optarg; break;
 		case 's': o->secret_key = optarg; break;
-		case 'F': o->pass_fd = atoi(optarg); break;
+		case 'F': {
+			char *end;
+			long fd = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || fd < 0 || fd > 1024)
+				return -1;
+			o->pass_fd = (int)fd;
+			break;
+		}
 		case 'J': o->json = 1; break;
 		case 'K':
 			if (strcmp(optarg, "interactive") != 0 && strcmp(optarg, "moderate") != 0)
@@ -204,6 +212,32 @@ static int cmd_list(struct opts *o)
 	return 0;
 }
 
+/* Prints a submitted value for a person to read. What was sealed came from
+ * the web host, which may be compromised: control characters (C0, DEL, C1)
+ * and bidi overrides could rewrite the coordinator's terminal or disguise
+ * text, so they are shown as \u{XXXX}. Newlines keep the indent. */
+static void print_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\n')
+			fputs("\n  ", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u{%04X}", *p);
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			printf("\\u{%04X}", p[1]);
+			p++;
+		} else if (p[0] == 0xe2 && p[1] != 0 && p[2] != 0 &&
+		    ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+			printf("\\u{%04X}", 0x2000 | (p[1] & 0x0f) << 6 | (p[2] & 0x3f));
+			p += 2;
+		} else
+			putchar(*p);
+	}
+}
+
 /* Prints the record's fields with the form's labels, in the form's order. */
 static void print_record(const struct inbox_entry *e, json_t *rec)
 {
@@ -225,7 +259,9 @@ static void print_record(const struct inbox_entry *e, json_t *rec)
 			continue;
 		label = spec->fields[i].type == FORM_RADIO ?
 		    form_choice_label(&spec->fields[i], v) : NULL;
-		printf("%s:\n  %s\n", spec->fields[i].label, label ? label : v);
+		printf("%s:\n  ", spec->fields[i].label);
+		print_clean(label ? label : v);
+		putchar('\n');
 	}
 }
 
@@ -249,8 +285,17 @@ static int show_entry(const struct opts *o, const struct inbox_entry *e,
 		fprintf(stderr, "kaa-inbox: %s: the record is damaged\n", e->ref);
 		rc = 1;
 	} else if (o->json) {
-		fwrite(plain, 1, len, stdout);
-		putchar('\n');
+		/* Re-encoded with every non-ASCII character escaped, so nothing
+		 * in it can act on a terminal. */
+		char *text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_ENSURE_ASCII);
+
+		if (text == NULL)
+			rc = 1;
+		else {
+			puts(text);
+			free(text);
+		}
 	} else
 		print_record(e, rec);
 	json_decref(rec);

@@ -44,7 +44,10 @@ static int from_tty(const char *prompt, char *p, size_t cap, size_t *len)
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fd, TCSAFLUSH, &quiet);
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {   /* never read it echoed */
+		close(fd);
+		return PASS_EREAD;
+	}
 	rc = read_line(fd, p, cap, len);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0)

@@ -32,6 +32,37 @@ static char *read_file(const char *path, size_t *len)
 	return buf_detach(&b);
 }
 
+/* The page variables every e-service page sets (see page()). */
+static const char *const page_vars[] = {
+	"page.title", "page.description", "page.url", "page.body",
+	"page.breadcrumbs", "page.subnav",
+};
+#define NPAGE_VARS (sizeof(page_vars) / sizeof(page_vars[0]))
+
+static void fill_page_vars(struct tmpl_var *v, const char *const values[])
+{
+	size_t i;
+
+	for (i = 0; i < NPAGE_VARS; i++)
+		v[i] = (struct tmpl_var){ page_vars[i], values[i] };
+}
+
+/* Renders the shell once with placeholder values. */
+static int shell_check(const struct es_site *s)
+{
+	static const char *const x[NPAGE_VARS] = { "x", "x", "x", "x", "x", "x" };
+	struct tmpl_var v[NPAGE_VARS];
+	struct tmpl_scope scope;
+	buf out = BUF_INIT;
+	int rc;
+
+	fill_page_vars(v, x);
+	scope = (struct tmpl_scope){ v, NPAGE_VARS, &s->conf->scope };
+	rc = tmpl_render(&out, s->shell, s->shell_len, &scope, NULL);
+	buf_free(&out);
+	return rc == TMPL_OK ? 0 : -1;
+}
+
 int es_site_load(struct es_site *s, struct conf *conf, const char **what)
 {
 	memset(s, 0, sizeof(*s));
@@ -40,7 +71,8 @@ int es_site_load(struct es_site *s, struct conf *conf, const char **what)
 		*what = conf->public_key_path;
 		return ES_EKEY;
 	}
-	if ((s->shell = read_file(conf->layout_path, &s->shell_len)) == NULL) {
+	if ((s->shell = read_file(conf->layout_path, &s->shell_len)) == NULL ||
+	    shell_check(s) != 0) {
 		*what = conf->layout_path;
 		return ES_ESHELL;
 	}
@@ -75,27 +107,36 @@ static void page(struct es_site *s, struct es_response *r, int status,
     const char *title, const char *path, const buf *body)
 {
 	buf crumbs = BUF_INIT;
-	struct tmpl_var v[6];
+	const char *values[NPAGE_VARS];
+	struct tmpl_var v[NPAGE_VARS];
 	struct tmpl_scope scope;
+	int rc = TMPL_ENOMEM;
 
 	buf_puts(&crumbs, "<nav class=\"breadcrumbs\" aria-label=\"Du är här\">"
 	    "<ol><li><a href=\"/\">Start</a></li><li aria-current=\"page\">");
 	buf_puts_html(&crumbs, title);
 	buf_puts(&crumbs, "</li></ol></nav>");
-	v[0] = (struct tmpl_var){ "page.title", title };
-	v[1] = (struct tmpl_var){ "page.description", title };
-	v[2] = (struct tmpl_var){ "page.url", path };
-	v[3] = (struct tmpl_var){ "page.body", body->data ? body->data : "" };
-	v[4] = (struct tmpl_var){ "page.breadcrumbs", crumbs.data ? crumbs.data : "" };
-	v[5] = (struct tmpl_var){ "page.subnav", "" };
-	scope = (struct tmpl_scope){ v, 6, &s->conf->scope };
 	buf_reset(&r->body);
 	r->status = status;
-	if (tmpl_render(&r->body, s->shell, s->shell_len, &scope, NULL) != TMPL_OK) {
-		/* The shell was checked at start-up, so this is out of memory. */
+	if (!crumbs.oom && !body->oom) {
+		values[0] = title;
+		values[1] = title;
+		values[2] = path;
+		values[3] = body->data ? body->data : "";
+		values[4] = crumbs.data;
+		values[5] = "";
+		fill_page_vars(v, values);
+		scope = (struct tmpl_scope){ v, NPAGE_VARS, &s->conf->scope };
+		rc = tmpl_render(&r->body, s->shell, s->shell_len, &scope, NULL);
+	}
+	if (rc != TMPL_OK || r->body.oom) {
+		/* The shell was checked at start-up: this is out of memory. Never
+		 * send half a page. */
 		buf_reset(&r->body);
-		r->status = 500;
-		buf_puts(&r->body, "<!DOCTYPE html><title>Fel</title><p>Något gick fel.");
+		r->status = 503;
+		r->retry_after = 30;
+		buf_puts(&r->body, "<!DOCTYPE html><html lang=\"sv\"><title>Försök "
+		    "igen</title><p>Något gick fel hos oss. Försök igen om en stund.</html>");
 	}
 	buf_free(&crumbs);
 }
@@ -166,29 +207,52 @@ static void over20_page(struct es_site *s, struct es_response *r,
 	buf_free(&b);
 }
 
+/* The value of name in a query string, copied into out (size n); -1 if
+ * absent or too long. Values of references need no %-decoding. */
+static int query_value(const char *q, const char *name, char *out, size_t n)
+{
+	size_t nlen = strlen(name), vlen;
+	const char *amp;
+
+	while (q != NULL && *q != '\0') {
+		amp = strchr(q, '&');
+		vlen = amp ? (size_t)(amp - q) : strlen(q);
+		if (vlen > nlen && strncmp(q, name, nlen) == 0 && q[nlen] == '=') {
+			vlen -= nlen + 1;
+			if (vlen >= n)
+				return -1;
+			memcpy(out, q + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return 0;
+		}
+		q = amp ? amp + 1 : NULL;
+	}
+	return -1;
+}
+
+static int open_inbox(struct es_site *s);
+
+/* Thanks only for what was really stored: the reference must be in the
+ * inbox (its metadata is in clear; the content stays sealed). */
 static void receipt_page(struct es_site *s, struct es_response *r,
     const char *query, const char *path)
 {
 	char ref[INBOX_REF_LEN + 1], raw[64];
-	const char *p = query ? strstr(query, "ref=") : NULL;
-	size_t n;
 	buf b = BUF_INIT;
+	int rc;
 
-	if (p == NULL || (p != query && p[-1] != '&'))
-		p = NULL;
-	else {
-		p += 4;
-		n = strcspn(p, "&");
-		if (n >= sizeof(raw))
-			p = NULL;
-		else {
-			memcpy(raw, p, n);
-			raw[n] = '\0';
-		}
-	}
-	if (p == NULL || inbox_ref_parse(raw, ref) != 0) {
+	if (query_value(query, "ref", raw, sizeof(raw)) != 0 ||
+	    inbox_ref_parse(raw, ref) != 0 ||
+	    (rc = open_inbox(s)) != INBOX_OK ||
+	    (rc = inbox_exists(s->ib, ref)) == INBOX_ENOTFOUND) {
 		simple_page(s, r, 404, "Kvittot finns inte", path,
-		    "<p>Adressen innehåller inget giltigt referensnummer.</p>\n");
+		    "<p>Vi hittar inget svar med det referensnumret.</p>\n");
+		return;
+	}
+	if (rc != INBOX_OK) {
+		simple_page(s, r, 503, "Försök igen", path,
+		    "<p>Kvittot kan inte visas just nu. Försök igen om en stund.</p>\n");
+		r->retry_after = 30;
 		return;
 	}
 	buf_puts(&b, "<p>Tack! Vi har tagit emot dina svar.</p>\n"
@@ -217,15 +281,27 @@ static int content_type_ok(const char *ct)
 	    (ct[sizeof(want) - 1] == '\0' || ct[sizeof(want) - 1] == ';');
 }
 
+/* Opens the inbox on first use, and again if the file at the configured
+ * path is no longer the one open (moved or replaced): writing on into a
+ * moved file would put submissions where nobody looks. */
+static int open_inbox(struct es_site *s)
+{
+	if (s->ib != NULL && !inbox_is_current(s->ib)) {
+		inbox_close(s->ib);
+		s->ib = NULL;
+	}
+	if (s->ib == NULL)
+		return inbox_open(s->conf->inbox_path, INBOX_CREATE, s->busy_ms, &s->ib);
+	return INBOX_OK;
+}
+
 /* Stores the record; returns an inbox_err. */
 static int store(struct es_site *s, const struct form_data *d, char *ref)
 {
 	char *json;
 	int rc;
 
-	if (s->ib == NULL &&
-	    (rc = inbox_open(s->conf->inbox_path, INBOX_CREATE, s->busy_ms,
-	    &s->ib)) != INBOX_OK)
+	if ((rc = open_inbox(s)) != INBOX_OK)
 		return rc;
 	if ((json = form_to_json(d, s->conf->id)) == NULL)
 		return INBOX_ENOMEM;
@@ -233,8 +309,7 @@ static int store(struct es_site *s, const struct form_data *d, char *ref)
 	sodium_memzero(json, strlen(json));
 	free(json);
 	if (rc == INBOX_EIO || rc == INBOX_ESCHEMA || rc == INBOX_EOPEN) {
-		/* Start afresh next time: the file may have been replaced. */
-		inbox_close(s->ib);
+		inbox_close(s->ib);   /* start afresh next time */
 		s->ib = NULL;
 	}
 	return rc;
@@ -252,7 +327,13 @@ static void submit(struct es_site *s, const struct es_request *req,
 		    "<p>Formuläret skickades i ett format vi inte kan läsa.</p>\n");
 		return;
 	}
-	if (req->body_len > FORM_BODY_MAX) {
+	if (req->body_error == ES_BODY_BROKEN) {
+		simple_page(s, r, 400, "Formuläret kom inte fram helt", path,
+		    "<p>Bara en del av formuläret kom fram, så vi har inte sparat "
+		    "något. Gå tillbaka och tryck på Skicka igen.</p>\n");
+		return;
+	}
+	if (req->body_error == ES_BODY_TOO_LARGE || req->body_len > FORM_BODY_MAX) {
 		simple_page(s, r, 413, "Formuläret är för stort", path,
 		    "<p>Du har skrivit mer än formuläret kan ta emot. Korta "
 		    "texten och försök igen.</p>\n");

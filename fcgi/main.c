@@ -10,11 +10,15 @@
  * path (no query string), status, time. */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +38,8 @@ struct options {
 	const char *pidfile;
 	int         workers;
 	int         busy_ms;
+	int         timeout;
+	mode_t      socket_mode;
 	char      **confs;
 	int         nconfs;
 };
@@ -41,11 +47,14 @@ struct options {
 static void usage(FILE *f)
 {
 	fputs("usage: kaa-fcgi -s SOCKET [-w WORKERS] [-p PIDFILE] [-b BUSY_MS] "
-	    "CONF...\n"
+	    "[-m MODE] [-t SECONDS] CONF...\n"
 	    "  -s SOCKET   unix socket to listen on (nginx fastcgi_pass)\n"
 	    "  -w WORKERS  worker processes (default 4)\n"
 	    "  -p PIDFILE  write the master's pid here\n"
 	    "  -b BUSY_MS  how long a write waits for the inbox lock (default 5000)\n"
+	    "  -m MODE     socket permissions, octal (default 0660: give nginx's\n"
+	    "              user the socket's group)\n"
+	    "  -t SECONDS  a client must send its request within this time (default 10)\n"
 	    "  CONF        one municipality configuration per file\n", f);
 }
 
@@ -55,12 +64,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->workers = 4;
-	while ((c = getopt(argc, argv, "s:w:p:b:h")) != -1) {
+	o->timeout = 10;
+	o->socket_mode = 0660;
+	while ((c = getopt(argc, argv, "s:w:p:b:m:t:h")) != -1) {
 		switch (c) {
 		case 's': o->socket = optarg; break;
 		case 'p': o->pidfile = optarg; break;
 		case 'w': o->workers = atoi(optarg); break;
 		case 'b': o->busy_ms = atoi(optarg); break;
+		case 'm': o->socket_mode = (mode_t)strtol(optarg, NULL, 8) & 0777; break;
+		case 't': o->timeout = atoi(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -68,7 +81,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->confs = argv + optind;
 	o->nconfs = argc - optind;
 	if (o->socket == NULL || o->nconfs < 1 || o->nconfs > MAX_SITES ||
-	    o->workers < 1 || o->workers > MAX_WORKERS || o->busy_ms < 0)
+	    o->workers < 1 || o->workers > MAX_WORKERS || o->busy_ms < 0 ||
+	    o->timeout < 1)
 		return -1;
 	return 0;
 }
@@ -116,19 +130,42 @@ static const char *reason(int status)
 	}
 }
 
-/* Reads the body up to the limit; returns its length, or -1 if it is longer
- * than limit (the caller answers 413 without reading the rest). */
+/* Reads the whole body. Returns its length; -1 if it is longer than limit
+ * (answer 413 without reading it); -2 if CONTENT_LENGTH is malformed or the
+ * body ended early, e.g. the client stalled past the timeout (answer 400:
+ * a cut-off form must never be stored as if it were whole). */
 static long read_body(FCGX_Request *rq, char *dst, size_t limit)
 {
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", rq->envp);
-	long want = cl ? strtol(cl, NULL, 10) : 0;
+	char *end;
+	long want = 0;
 	int n, got = 0;
 
-	if (want < 0 || (size_t)want > limit)
+	if (cl != NULL && *cl != '\0') {
+		errno = 0;
+		want = strtol(cl, &end, 10);
+		if (errno != 0 || *end != '\0' || want < 0)
+			return -2;
+	}
+	if ((size_t)want > limit)
 		return -1;
 	while (got < want && (n = FCGX_GetStr(dst + got, (int)want - got, rq->in)) > 0)
 		got += n;
-	return got;
+	return got == want ? got : -2;
+}
+
+/* Writes s to the log with control characters as \xNN: nginx decodes %0A
+ * in paths, and a request must not forge log lines. */
+static void log_safe(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
 }
 
 static double elapsed_ms(const struct timespec *t0)
@@ -145,9 +182,8 @@ static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
 {
 	struct es_request req;
 	struct timespec t0;
-	char head[512];
+	buf head = BUF_INIT;
 	long len;
-	int hlen;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof(req));
@@ -158,30 +194,35 @@ static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
 	req.today = pnr_today();
 	len = read_body(rq, body, FORM_BODY_MAX_READ);
 	req.body = body;
-	req.body_len = len < 0 ? FORM_BODY_MAX_READ + 1 : (size_t)len;
+	req.body_len = len >= 0 ? (size_t)len : 0;
+	req.body_error = len == -1 ? ES_BODY_TOO_LARGE : len == -2 ? ES_BODY_BROKEN : 0;
 	es_handle(sites, n, &req, resp);
 
-	/* libfcgi's own printf lacks C99 length modifiers: format here. */
-	hlen = snprintf(head, sizeof(head), "Status: %d %s\r\n", resp->status,
-	    reason(resp->status));
+	buf_printf(&head, "Status: %d %s\r\n", resp->status, reason(resp->status));
 	if (resp->status == 303)
-		hlen += snprintf(head + hlen, sizeof(head) - (size_t)hlen,
-		    "Location: %s\r\n", resp->location);
+		buf_printf(&head, "Location: %s\r\n", resp->location);
 	if (resp->allow != NULL)
-		hlen += snprintf(head + hlen, sizeof(head) - (size_t)hlen,
-		    "Allow: %s\r\n", resp->allow);
+		buf_printf(&head, "Allow: %s\r\n", resp->allow);
 	if (resp->retry_after > 0)
-		hlen += snprintf(head + hlen, sizeof(head) - (size_t)hlen,
-		    "Retry-After: %d\r\n", resp->retry_after);
-	hlen += snprintf(head + hlen, sizeof(head) - (size_t)hlen,
-	    "Content-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n"
-	    "Content-Length: %zu\r\n\r\n", resp->body.len);
-	FCGX_PutStr(head, hlen, rq->out);
-	if (resp->body.len > 0 && strcmp(req.method ? req.method : "", "HEAD") != 0)
+		buf_printf(&head, "Retry-After: %d\r\n", resp->retry_after);
+	buf_printf(&head, "Content-Type: text/html; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\nContent-Length: %zu\r\n\r\n", resp->body.len);
+	if (head.oom)
+		FCGX_PutS("Status: 500 Internal Server Error\r\n\r\n", rq->out);
+	else
+		FCGX_PutStr(head.data, (int)head.len, rq->out);
+	if (!head.oom && resp->body.len > 0 && strcmp(req.method ? req.method : "", "HEAD") != 0)
 		FCGX_PutStr(resp->body.data, (int)resp->body.len, rq->out);
-	fprintf(stderr, "kaa-fcgi[%d]: %s %s %d %.1fms\n", (int)getpid(),
-	    req.method ? req.method : "-", req.path ? req.path : "-",
-	    resp->status, elapsed_ms(&t0));
+	buf_free(&head);
+	fprintf(stderr, "kaa-fcgi[%d]: ", (int)getpid());
+	log_safe(req.method ? req.method : "-");
+	fputc(' ', stderr);
+	log_safe(req.path ? req.path : "-");
+	fprintf(stderr, " %d %.1fms\n", resp->status, elapsed_ms(&t0));
+	/* What the youth typed does not linger in this process. */
+	sodium_memzero(body, FORM_BODY_MAX_READ + 1);
+	if (resp->body.data != NULL)
+		sodium_memzero(resp->body.data, resp->body.cap);
 }
 
 /* --- processes ---------------------------------------------------------------- */
@@ -202,24 +243,43 @@ static void on_master_term(int sig)
 	stopping = 1;
 }
 
-static void set_handler(int sig, void (*fn)(int))
+/* Workers restart interrupted calls, so a signal cannot cut a request's
+ * read short; the master must not, or waitpid() would never notice it. */
+static void set_handler(int sig, void (*fn)(int), int restart)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fn;
+	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(sig, &sa, NULL);
 }
 
-static int worker(int sock, struct es_site *sites, size_t n)
+/* A client that stalls must not hold a worker: reads on the connection
+ * time out, the body comes up short, and the request is answered 400. */
+static void set_timeout(int fd, int seconds)
 {
+	struct timeval tv = { seconds, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int worker(int sock, struct es_site *sites, size_t n, int timeout)
+{
+	static const struct rlimit no_core = { 0, 0 };
 	FCGX_Request rq;
 	struct es_response resp;
 	char *body = malloc(FORM_BODY_MAX_READ + 1);
+	int failures = 0;
 
-	set_handler(SIGTERM, on_worker_term);
-	set_handler(SIGINT, on_worker_term);
+	/* Workers hold submissions in memory: no core dumps, no ptrace by
+	 * other processes of the same user. */
+	prctl(PR_SET_DUMPABLE, 0);
+	setrlimit(RLIMIT_CORE, &no_core);
+	set_handler(SIGTERM, on_worker_term, 1);
+	set_handler(SIGINT, on_worker_term, 1);
 	if (body == NULL || FCGX_InitRequest(&rq, sock, 0) != 0)
 		return 1;
 	buf_init(&resp.body);
@@ -227,35 +287,53 @@ static int worker(int sock, struct es_site *sites, size_t n)
 		if (FCGX_Accept_r(&rq) < 0) {
 			if (stopping)
 				break;
+			/* e.g. out of file descriptors: do not spin; after many
+			 * failures let the master start a fresh worker. */
+			if (++failures > 100)
+				break;
+			fprintf(stderr, "kaa-fcgi[%d]: accept failed\n", (int)getpid());
+			usleep(100000);
 			continue;
 		}
+		failures = 0;
 		in_request = 1;
+		set_timeout(rq.ipcFd, timeout);
 		serve(&rq, sites, n, &resp, body);
 		FCGX_Finish_r(&rq);
 		in_request = 0;
 	}
 	buf_free(&resp.body);
 	free(body);
-	return 0;
+	return stopping ? 0 : 1;
 }
 
-static pid_t spawn(int sock, struct es_site *sites, size_t n)
+static pid_t spawn(int sock, struct es_site *sites, size_t n, int timeout)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(worker(sock, sites, n));
+		_exit(worker(sock, sites, n, timeout));
+	if (pid < 0)
+		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
 	return pid;
 }
 
 static void write_pidfile(const char *path)
 {
-	FILE *f;
+	char text[32];
+	int fd, len;
 
-	if (path == NULL || (f = fopen(path, "w")) == NULL)
+	if (path == NULL)
 		return;
-	fprintf(f, "%d\n", (int)getpid());
-	fclose(f);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "kaa-fcgi: %s: cannot write the pid file\n", path);
+		return;
+	}
+	len = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (write(fd, text, (size_t)len) != len)
+		fprintf(stderr, "kaa-fcgi: %s: cannot write the pid file\n", path);
+	close(fd);
 }
 
 /* Keeps o->workers workers alive until told to stop, then stops them. */
@@ -266,11 +344,16 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 	int i, status;
 
 	for (i = 0; i < o->workers; i++)
-		pids[i] = spawn(sock, sites, n);
+		pids[i] = spawn(sock, sites, n, o->timeout);
 	while (!stopping) {
+		for (i = 0; i < o->workers; i++)   /* slots where fork failed */
+			if (pids[i] < 0 && !stopping)
+				pids[i] = spawn(sock, sites, n, o->timeout);
 		pid = waitpid(-1, &status, 0);
 		if (pid < 0) {
-			if (errno != EINTR)
+			if (errno == ECHILD)
+				sleep(1);
+			else if (errno != EINTR)
 				break;
 			continue;
 		}
@@ -279,7 +362,7 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 				fprintf(stderr, "kaa-fcgi: worker %d ended (status %d); "
 				    "starting a new one\n", (int)pid, status);
 				sleep(1);   /* no fork storm if workers die at once */
-				pids[i] = spawn(sock, sites, n);
+				pids[i] = spawn(sock, sites, n, o->timeout);
 			}
 	}
 	for (i = 0; i < o->workers; i++)
@@ -307,17 +390,20 @@ int main(int argc, char **argv)
 	if (load_sites(&o, sites) != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
-	set_handler(SIGTERM, on_master_term);
-	set_handler(SIGINT, on_master_term);
+	set_handler(SIGTERM, on_master_term, 0);
+	set_handler(SIGINT, on_master_term, 0);
+	set_handler(SIGHUP, on_master_term, 0);
+	/* The inbox and its WAL files: not for other users to read. */
+	umask(027);
 	FCGX_Init();
 	unlink(o.socket);
 	if ((sock = FCGX_OpenSocket(o.socket, 128)) < 0) {
 		fprintf(stderr, "kaa-fcgi: %s: cannot listen on this socket\n", o.socket);
 		return 1;
 	}
-	/* nginx's workers may run as another user; the socket's directory is
-	 * what limits who can reach it. */
-	chmod(o.socket, 0666);
+	/* Whoever can connect can submit, bypassing nginx's limits: only
+	 * nginx's user should be able to (-m; see README). */
+	chmod(o.socket, o.socket_mode);
 	write_pidfile(o.pidfile);
 	fprintf(stderr, "kaa-fcgi: listening on %s with %d workers for %d "
 	    "municipalit%s\n", o.socket, o.workers, o.nconfs,

@@ -31,6 +31,7 @@ struct es_request {
 	const char *content_type;    /* may be NULL */
 	const char *body;            /* POST body, may be NULL */
 	size_t      body_len;
+	int         body_error;      /* enum es_body: the body could not be read */
 	struct pnr_date today;
 };
 
@@ -42,10 +43,18 @@ struct es_response {
 	buf         body;            /* text/html; charset=utf-8 */
 };
 
+enum es_body {
+	ES_BODY_OK = 0,
+	ES_BODY_TOO_LARGE,           /* over FORM_BODY_MAX: 413 */
+	ES_BODY_BROKEN               /* bad CONTENT_LENGTH or cut short: 400 */
+};
+
 enum es_err { ES_OK = 0, ES_EOPEN, ES_EKEY, ES_ESHELL, ES_ENOMEM };
 
 /* Loads a municipality: its conf (taken over: freed by es_site_free), its
- * public key and its page shell. On error *what names the file that failed. */
+ * public key and its page shell, which is test-rendered so that a shell with
+ * an unknown placeholder fails here, at start-up, not on every request.
+ * On error *what names the file that failed. */
 int es_site_load(struct es_site *s, struct conf *conf, const char **what);
 void es_site_free(struct es_site *s);
 

@@ -20,6 +20,9 @@
  * as XXXX-XXXX-XXXX. Not sequential, not guessable. */
 #define INBOX_REF_LEN 14
 #define INBOX_SCHEMA_VERSION 1
+/* PRAGMA application_id of our files ("KAA1"): tells them from other
+ * SQLite files. */
+#define INBOX_APPLICATION_ID 0x4b414131
 
 typedef struct inbox inbox;
 
@@ -71,6 +74,14 @@ int inbox_list(inbox *ib, int (*fn)(const struct inbox_entry *, void *),
  * into *out, including the sealed data; release with inbox_entry_clear. */
 int inbox_get(inbox *ib, const char *ref, struct inbox_entry *out);
 void inbox_entry_clear(struct inbox_entry *e);
+
+/* INBOX_OK if an entry with this (canonical) reference exists,
+ * INBOX_ENOTFOUND if not. Reads metadata only. */
+int inbox_exists(inbox *ib, const char *ref);
+
+/* 1 if the path the inbox was opened with still names the open file;
+ * 0 if the file was moved, replaced or deleted since. */
+int inbox_is_current(const inbox *ib);
 
 /* Normalises a typed reference: case-insensitive, dashes and spaces
  * optional, and the look-alikes O→0, I/L→1. Returns 0 and writes the

@@ -1,5 +1,6 @@
 /* form.c — the table-driven form engine. */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,8 +39,12 @@ void form_data_free(struct form_data *d)
 
 	if (d == NULL)
 		return;
-	for (i = 0; i < FORM_MAX_FIELDS; i++)
+	for (i = 0; i < FORM_MAX_FIELDS; i++) {
+		if (d->value[i] != NULL)   /* personal data: wipe before free */
+			sodium_memzero(d->value[i], strlen(d->value[i]));
 		free(d->value[i]);
+	}
+	sodium_memzero(&d->pnr, sizeof(d->pnr));
 	form_data_init(d, d->spec);
 }
 
@@ -227,12 +232,22 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* Control characters: C0 (but newline and tab in long text), DEL, C1
+ * (U+0080–U+009F, UTF-8 C2 80–C2 9F) and the bidi overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069) that can disguise text on a screen or in
+ * the coordinator's terminal. */
 static int has_control(const char *s, int allow_newline)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && !(allow_newline && (c == '\n' || c == '\t'))) ||
-		    c == 0x7f)
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if ((*p < 0x20 && !(allow_newline && (*p == '\n' || *p == '\t'))) ||
+		    *p == 0x7f)
+			return 1;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return 1;
+		if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
 			return 1;
 	}
 	return 0;
@@ -429,7 +444,8 @@ static void render_describedby(buf *b, const struct form_data *d, size_t i)
 		buf_printf(b, "f-%s-error ", f->name);
 	if (f->note != NULL)
 		buf_printf(b, "f-%s-note ", f->name);
-	b->data[b->len - 1] = '"';   /* replaces the trailing space */
+	if (!b->oom && b->len > 0)
+		b->data[b->len - 1] = '"';   /* replaces the trailing space */
 }
 
 static void render_label_text(buf *b, const struct form_field *f)

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "inbox.h"
@@ -11,7 +12,10 @@ struct inbox {
 	sqlite3      *db;
 	sqlite3_stmt *insert;
 	int           busy_ms;
-	long long     busy_since;  /* when the current wait for the lock began */
+	long long     busy_since;
+	char         *path;
+	dev_t         dev;         /* identity of the file opened */
+	ino_t         ino;  /* when the current wait for the lock began */
 };
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -84,10 +88,11 @@ static int exec(inbox *ib, const char *sql)
 	return map_rc(sqlite3_exec(ib->db, sql, NULL, NULL, NULL));
 }
 
-static int user_version(inbox *ib, int *v)
+/* Runs a statement that answers one integer row, e.g. a PRAGMA. */
+static int query_int(inbox *ib, const char *sql, int *v)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(ib->db, "PRAGMA user_version", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(ib->db, sql, -1, &st, NULL);
 
 	if (rc != SQLITE_OK)
 		return map_rc(rc);
@@ -97,23 +102,50 @@ static int user_version(inbox *ib, int *v)
 	return rc == SQLITE_ROW ? INBOX_OK : map_rc(rc);
 }
 
+static int user_version(inbox *ib, int *v)
+{
+	return query_int(ib, "PRAGMA user_version", v);
+}
+
+/* journal_mode answers with the mode in force, not an error: check it. */
+static int require_wal(inbox *ib)
+{
+	sqlite3_stmt *st;
+	const char *mode;
+	int rc = sqlite3_prepare_v2(ib->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	rc = sqlite3_step(st);
+	mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	rc = rc != SQLITE_ROW ? map_rc(rc) :
+	    (mode != NULL && strcmp(mode, "wal") == 0) ? INBOX_OK : INBOX_EIO;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Creates the schema in a fresh file, or checks the version of an old one. */
 static int setup_schema(inbox *ib, int create)
 {
-	int rc, v;
+	int rc, v, app, tables;
 
-	if ((rc = user_version(ib, &v)) != INBOX_OK)
+	if ((rc = user_version(ib, &v)) != INBOX_OK ||
+	    (rc = query_int(ib, "PRAGMA application_id", &app)) != INBOX_OK)
 		return rc;
-	if (v == INBOX_SCHEMA_VERSION)
+	if (v == INBOX_SCHEMA_VERSION && app == INBOX_APPLICATION_ID)
 		return INBOX_OK;
-	if (v != 0 || !create)
+	if (v != 0 || app != 0 || !create)
 		return INBOX_ESCHEMA;
 	if ((rc = exec(ib, "BEGIN IMMEDIATE")) != INBOX_OK)
 		return rc;
-	if ((rc = user_version(ib, &v)) == INBOX_OK && v == 0) {
-		rc = exec(ib, schema_sql);
-		if (rc == INBOX_OK)
-			rc = exec(ib, "PRAGMA user_version = 1");
+	/* Only an empty file becomes an inbox, never someone else's database. */
+	if ((rc = user_version(ib, &v)) == INBOX_OK &&
+	    (rc = query_int(ib, "SELECT count(*) FROM sqlite_master", &tables)) == INBOX_OK) {
+		if (v != 0 || tables != 0)
+			rc = INBOX_ESCHEMA;
+		else if ((rc = exec(ib, schema_sql)) == INBOX_OK &&
+		    (rc = exec(ib, "PRAGMA user_version = 1")) == INBOX_OK)
+			rc = exec(ib, "PRAGMA application_id = 1262567729");  /* INBOX_APPLICATION_ID */
 	}
 	if (rc != INBOX_OK) {
 		exec(ib, "ROLLBACK");
@@ -126,6 +158,7 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 {
 	int oflags = (flags & INBOX_READONLY) ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | ((flags & INBOX_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	struct stat st;
 	inbox *ib;
 	int rc;
 
@@ -141,11 +174,17 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 	sqlite3_busy_handler(ib->db, busy_wait, ib);
 	rc = INBOX_OK;
 	if (!(flags & INBOX_READONLY))
-		rc = exec(ib, "PRAGMA journal_mode=WAL");
+		rc = require_wal(ib);
 	if (rc == INBOX_OK)
 		rc = exec(ib, "PRAGMA synchronous=FULL");
 	if (rc == INBOX_OK)
 		rc = setup_schema(ib, flags & INBOX_CREATE);
+	if (rc == INBOX_OK && (ib->path = strdup(path)) == NULL)
+		rc = INBOX_ENOMEM;
+	if (rc == INBOX_OK && stat(path, &st) == 0) {
+		ib->dev = st.st_dev;
+		ib->ino = st.st_ino;
+	}
 	if (rc != INBOX_OK) {
 		inbox_close(ib);
 		return rc;
@@ -154,12 +193,21 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 	return INBOX_OK;
 }
 
+int inbox_is_current(const inbox *ib)
+{
+	struct stat st;
+
+	return stat(ib->path, &st) == 0 && st.st_dev == ib->dev &&
+	    st.st_ino == ib->ino;
+}
+
 void inbox_close(inbox *ib)
 {
 	if (ib == NULL)
 		return;
 	sqlite3_finalize(ib->insert);
 	sqlite3_close(ib->db);
+	free(ib->path);
 	free(ib);
 }
 
@@ -300,15 +348,33 @@ int inbox_get(inbox *ib, const char *ref, struct inbox_entry *out)
 		fill_entry(st, out);
 		blob = sqlite3_column_blob(st, 6);
 		n = sqlite3_column_bytes(st, 6);
-		if (n > 0 && (out->sealed = malloc((size_t)n)) != NULL) {
+		if (n <= 0)
+			rc = INBOX_EIO;   /* damaged: a sealed box is never empty */
+		else if ((out->sealed = malloc((size_t)n)) == NULL)
+			rc = INBOX_ENOMEM;
+		else {
 			memcpy(out->sealed, blob, (size_t)n);
 			out->sealed_len = (size_t)n;
+			rc = INBOX_OK;
 		}
-		rc = out->sealed != NULL ? INBOX_OK : INBOX_ENOMEM;
 	} else
 		rc = rc == SQLITE_DONE ? INBOX_ENOTFOUND : map_rc(rc);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int inbox_exists(inbox *ib, const char *ref)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(ib->db, "SELECT 1 FROM submission WHERE ref = ?",
+	    -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? INBOX_OK : rc == SQLITE_DONE ? INBOX_ENOTFOUND : map_rc(rc);
 }
 
 void inbox_entry_clear(struct inbox_entry *e)

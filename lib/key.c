@@ -148,6 +148,26 @@ int key_public_load(const char *path, struct key_public *out)
 	return KEY_OK;
 }
 
+/* Flushes the directory entry of a new file too, or a crash can lose it. */
+static int sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	int fd, rc;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)(slash - path) >= sizeof(dir))
+		return KEY_EWRITE;
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return KEY_EWRITE;
+	rc = fsync(fd) == 0 ? KEY_OK : KEY_EWRITE;
+	close(fd);
+	return rc;
+}
+
 /* Creates path exclusively with the given mode and writes text to it,
  * flushed to disk: a key that is lost in a crash loses every submission. */
 static int write_new(const char *path, mode_t mode, const char *text)
@@ -171,7 +191,9 @@ static int write_new(const char *path, mode_t mode, const char *text)
 		unlink(path);
 		return KEY_EWRITE;
 	}
-	return close(fd) == 0 ? KEY_OK : KEY_EWRITE;
+	if (close(fd) != 0)
+		return KEY_EWRITE;
+	return sync_dir(path);
 }
 
 int key_public_save(const char *path, const struct key_public *pk)

@@ -1,7 +1,11 @@
 #!/bin/sh
 # Starts or stops the demo system: kaa-fcgi + nginx on 127.0.0.1.
 #   scripts/run.sh start CONF   (env: KAA_RUN_DIR, KAA_PORT, KAA_WORKERS,
-#                                KAA_BUSY_MS, KAA_POST_RATE, KAA_POST_BURST)
+#                                KAA_BUSY_MS, KAA_TIMEOUT, KAA_POST_RATE,
+#                                KAA_POST_BURST, KAA_BIN_DIR)
+# The demo's socket is mode 0666 inside a private run directory, because
+# nginx's workers run as nobody here; in production give it nginx's group
+# and mode 0660 (the default).
 #   scripts/run.sh stop         stops what start started, by pid
 # Used by `make run` and by the tests (tests/lib/server.sh).
 set -eu
@@ -66,8 +70,9 @@ start() {
 	"$bin/kaa-gen" site -c "$conf" -i "$top/content" -t "$top/site" >/dev/null
 	mkdir -p "$(dirname "$(ini_path "$conf" inbox path)")"
 	"$bin/kaa-fcgi" -s "$run/kaa-fcgi.sock" -p "$run/kaa-fcgi.pid" \
-		-w "${KAA_WORKERS:-4}" -b "${KAA_BUSY_MS:-5000}" "$conf" \
-		2>>"$run/kaa-fcgi.log" &
+		-w "${KAA_WORKERS:-4}" -b "${KAA_BUSY_MS:-5000}" -t "${KAA_TIMEOUT:-10}" \
+		-m 0666 "$conf" \
+		>>"$run/kaa-fcgi.log" 2>&1 </dev/null &
 	wait_for -S "$run/kaa-fcgi.sock" || { echo "run: kaa-fcgi did not start; see $run/kaa-fcgi.log" >&2; tail -5 "$run/kaa-fcgi.log" >&2; stop; exit 1; }
 	sed -e "s|@PREFIX@|$run|g" -e "s|@PORT@|$port|g" \
 	    -e "s|@ROOT@|$(ini_path "$conf" site output)|g" \

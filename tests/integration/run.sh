@@ -8,7 +8,7 @@ BIN=${KAA_BIN_DIR:-build/bin}
 export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-report"
 export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-report"
 rm -f /tmp/kaa-san-report.*
-KAA_BUSY_MS=500 kaa_server_start || { echo "integration: could not start the server"; exit 1; }
+KAA_BUSY_MS=500 KAA_TIMEOUT=2 kaa_server_start || { echo "integration: could not start the server"; exit 1; }
 
 pass=0 fail=0
 ok()   { pass=$((pass + 1)); echo "ok   $1"; }
@@ -123,12 +123,22 @@ sleep 1.5
 post crash "$VALID"
 check "service answers after a worker was killed" test "$(status crash)" = 303
 
+# --- hostile FastCGI clients past nginx: cut-off bodies, stalls, log forging
+python3 tests/integration/fcgi_hostile.py "$KAA_TMP/run/kaa-fcgi.sock" "$KAA_INBOX" \
+	/e-tjanst/exempelkommun/sysselsattning 2 > "$T/hostile" 2>&1
+sed 's/^/    /' "$T/hostile"
+check "hostile FastCGI clients are handled" grep -q 'hostile: all passed' "$T/hostile"
+check "a newline in a path cannot forge a log line" sh -c "! grep -q '^kaa-fcgi\[1\]: forged' '$KAA_TMP/run/kaa-fcgi.log'"
+
 # --- no personal data in any log
 check "logs hold no name, personnummer or e-mail" sh -c \
 	"! cat '$KAA_TMP'/run/*.log | grep -q -e Integra -e '$KAA_TEST_PNR' -e '$pnr10' -e 'test.example'"
 
 # --- nginx's rate limit on submissions (a server with a strict limit)
+oldtmp=$KAA_TMP
 kaa_server_stop
+check "stopping leaves no kaa-fcgi or nginx process" \
+	sh -c "! pgrep -f '[k]aa-fcgi -s $oldtmp' >/dev/null && ! pgrep -f '[n]ginx -p $oldtmp' >/dev/null"
 KAA_POST_RATE=6r/m KAA_POST_BURST=2 kaa_server_start || { echo "integration: restart failed"; exit 1; }
 T=$KAA_TMP/t; mkdir -p "$T"; FORM=$KAA_FORM_URL
 for i in 1 2 3 4 5 6; do

@@ -147,9 +147,69 @@ START_TEST(post_valid)
 	inbox_close(ib);
 	free(p);
 
-	/* and the receipt shows the reference */
-	request("GET", "/e-tjanst/testkommun/kvitto", strstr(resp.location, "ref="), NULL, NULL);
-	ck_assert_int_eq(resp.status, 200);
+	/* and the receipt shows the reference, wherever ref= stands */
+	{
+		char q[64];
+
+		snprintf(q, sizeof(q), "xref=1&ref=%s", strstr(resp.location, "ref=") + 4);
+		request("GET", "/e-tjanst/testkommun/kvitto", q, NULL, NULL);
+		ck_assert_int_eq(resp.status, 200);
+		ck_assert(has("Tack! Vi har tagit emot dina svar."));
+	}
+	/* a well-formed reference that was never stored gets no thanks */
+	request("GET", "/e-tjanst/testkommun/kvitto", "ref=AAAA-BBBB-CCCC", NULL, NULL);
+	ck_assert_int_eq(resp.status, 404);
+	ck_assert(!has("Tack!"));
+}
+END_TEST
+
+/* A body that came only in part is never stored as if whole. */
+START_TEST(broken_body_400)
+{
+	struct es_request req = {
+		.method = "POST", .path = FORM,
+		.content_type = "application/x-www-form-urlencoded",
+		.body = YOUTH, .body_len = 40, .body_error = ES_BODY_BROKEN,
+		.today = today,
+	};
+
+	es_handle(&site, 1, &req, &resp);
+	ck_assert_int_eq(resp.status, 400);
+	ck_assert_int_eq(count_rows(), 0);
+}
+END_TEST
+
+/* If the inbox file is moved away (say, by a careless pull), new
+ * submissions go to a new file at the configured path, not after it. */
+START_TEST(moved_inbox_reopened)
+{
+	char cmd[512];
+
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_int_eq(resp.status, 303);
+	snprintf(cmd, sizeof(cmd), "mkdir '%s/old' && mv '%s'/inbox.sqlite* '%s/old/'",
+	    dir, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_int_eq(count_rows(), 1);
+}
+END_TEST
+
+/* A shell with a placeholder kaa-fcgi cannot fill fails at start-up. */
+START_TEST(bad_shell_refused)
+{
+	struct es_site other;
+	struct conf *c;
+	const char *what = NULL;
+	char *p = testdir_path(dir, "k.ini");
+
+	write_file("shell.html", "<title>{{page.title}}</title>{{page.nosuch}}");
+	ck_assert_int_eq(conf_load(p, &c, NULL), CONF_OK);
+	ck_assert_int_eq(es_site_load(&other, c, &what), ES_ESHELL);
+	ck_assert_ptr_nonnull(strstr(what, "shell.html"));
+	es_site_free(&other);
+	free(p);
 }
 END_TEST
 
@@ -262,6 +322,9 @@ int main(void)
 	tcase_add_test(tc, locked_database_503);
 	tcase_add_loop_test(tc, odd_requests, 0, sizeof(odd) / sizeof(odd[0]));
 	tcase_add_test(tc, too_large);
+	tcase_add_test(tc, broken_body_400);
+	tcase_add_test(tc, moved_inbox_reopened);
+	tcase_add_test(tc, bad_shell_refused);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
 }

@@ -83,6 +83,10 @@ static const struct { const char *field, *val; int msg; } bad_fields[] = {
 	{ "namn", "", FM_REQUIRED },
 	{ "namn", "%20%20", FM_REQUIRED },
 	{ "namn", "a%01b", FM_CONTROL },
+	{ "namn", "a%C2%9Bb", FM_CONTROL },        /* C1: CSI */
+	{ "namn", "a%E2%80%AEb", FM_CONTROL },     /* right-to-left override */
+	{ "namn", "a%E2%81%A6b", FM_CONTROL },     /* left-to-right isolate */
+	{ "namn", "%C3%85sa+%C3%96berg", FM_NONE },  /* å, ö are fine */
 	{ "personnummer", "", FM_REQUIRED },
 	{ "personnummer", "081212-2399", FM_PNR_CHECK },
 	{ "personnummer", "081312-2398", FM_PNR_DATE },
@@ -135,7 +139,7 @@ START_TEST(bad_field)
 		ck_assert_int_eq(error_of(&d, "utbildning"), FM_REQUIRED);
 	else {
 		ck_assert_int_eq(error_of(&d, bad_fields[_i].field), bad_fields[_i].msg);
-		ck_assert_int_eq(d.nerrors, 1);
+		ck_assert_int_eq(d.nerrors, bad_fields[_i].msg == FM_NONE ? 0 : 1);
 	}
 	form_data_free(&d);
 	free(b);

@@ -60,6 +60,9 @@ START_TEST(append_and_read_back)
 	key_plain_free(m);
 	inbox_entry_clear(&e);
 	ck_assert_int_eq(inbox_get(ib, "AAAA-AAAA-AAAA", &e), INBOX_ENOTFOUND);
+	ck_assert_int_eq(inbox_exists(ib, ref), INBOX_OK);
+	ck_assert_int_eq(inbox_exists(ib, "AAAA-AAAA-AAAA"), INBOX_ENOTFOUND);
+	ck_assert_int_eq(inbox_is_current(ib), 1);
 	ck_assert_int_eq(inbox_get(ib, "nonsense", &e), INBOX_EARG);
 	inbox_close(ib);
 }
@@ -156,6 +159,11 @@ START_TEST(schema_checks)
 	ck_assert_int_eq(inbox_open(db, 0, 0, &ib), INBOX_EOPEN);   /* no CREATE */
 	ck_assert_int_eq(sqlite3_open(other, &raw), SQLITE_OK);
 	sqlite3_exec(raw, "PRAGMA user_version = 7", NULL, NULL, NULL);
+	sqlite3_close(raw);
+	ck_assert_int_eq(inbox_open(other, INBOX_CREATE, 0, &ib), INBOX_ESCHEMA);
+	/* someone else's database is never turned into an inbox */
+	ck_assert_int_eq(sqlite3_open(other, &raw), SQLITE_OK);
+	sqlite3_exec(raw, "PRAGMA user_version = 0; CREATE TABLE theirs(x)", NULL, NULL, NULL);
 	sqlite3_close(raw);
 	ck_assert_int_eq(inbox_open(other, INBOX_CREATE, 0, &ib), INBOX_ESCHEMA);
 	free(other);

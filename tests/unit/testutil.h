@@ -29,9 +29,14 @@ static inline void testdir_remove(char *dir)
 /* dir + "/" + name, malloc'd: the caller frees it. */
 static inline char *testdir_path(const char *dir, const char *name)
 {
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
+	size_t n;
+	char *p;
 
+	if (dir == NULL || name == NULL)
+		abort();
+	n = strlen(dir) + strlen(name) + 2;
+	if ((p = malloc(n)) == NULL)
+		abort();
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
