@@ -259,7 +259,7 @@ static void print_record(const struct inbox_entry *e, json_t *rec)
 			continue;
 		label = spec->fields[i].type == FORM_RADIO ?
 		    form_choice_label(&spec->fields[i], v) : NULL;
-		printf("%s:\n  ", spec->fields[i].label);
+		printf("%s\n  ", spec->fields[i].label);
 		print_clean(label ? label : v);
 		putchar('\n');
 	}

@@ -3,7 +3,7 @@
 # Debian packages with apt-get, npm packages from package-lock.json.
 set -eu
 PKGS="build-essential pkg-config libfcgi-dev libcmark-dev libsodium-dev libsqlite3-dev
-libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3
+libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3 tmux
 chromium default-jre-headless nodejs npm"
 missing=""
 for p in $PKGS; do

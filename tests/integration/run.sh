@@ -130,6 +130,23 @@ sed 's/^/    /' "$T/hostile"
 check "hostile FastCGI clients are handled" grep -q 'hostile: all passed' "$T/hostile"
 check "a newline in a path cannot forge a log line" sh -c "! grep -q '^kaa-fcgi\[1\]: forged' '$KAA_TMP/run/kaa-fcgi.log'"
 
+# --- the passphrase typed at a terminal is not echoed (tmux is the terminal)
+if command -v tmux >/dev/null 2>&1; then
+	sess=kaa-tty-$$
+	tmux new-session -d -s "$sess" -x 120 -y 20 \
+		"env -u KAA_PASSPHRASE $BIN/kaa-inbox keygen --kdf interactive --public '$T/tty.pub' --secret '$T/tty.secret'; sleep 30"
+	sleep 0.5; tmux send-keys -t "$sess" 'tty-secret-words' Enter
+	sleep 0.3; tmux send-keys -t "$sess" 'tty-secret-words' Enter
+	i=0; while [ ! -s "$T/tty.pub" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	tmux capture-pane -p -t "$sess" > "$T/tty.screen"
+	tmux kill-session -t "$sess"
+	check "keygen asks for the passphrase at the terminal, twice" sh -c "grep -q 'Repeat the passphrase' '$T/tty.screen' && test -s '$T/tty.pub'"
+	check "the typed passphrase is not shown" sh -c "! grep -q 'tty-secret-words' '$T/tty.screen'"
+	check "the secret key file is mode 0600" test "$(stat -c %a "$T/tty.secret")" = 600
+else
+	bad "tmux is missing (make deps installs it)"
+fi
+
 # --- no personal data in any log
 check "logs hold no name, personnummer or e-mail" sh -c \
 	"! cat '$KAA_TMP'/run/*.log | grep -q -e Integra -e '$KAA_TEST_PNR' -e '$pnr10' -e 'test.example'"
