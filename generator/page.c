@@ -254,29 +254,19 @@ parse(const char *text, size_t len, struct page_pool *pool)
 	return doc;
 }
 
-int
-page_markdown(const char *body, size_t len, const struct tmpl_scope *scope,
-    struct page_pool *pool, buf *tmp, buf *html, page_link_fn *link,
-    void *arg, struct tmpl_errinfo *ei)
+static const char *next_braces(const char *p, const char *e);
+
+/* Parses Markdown (placeholders already filled), reports its links and
+ * appends its HTML to html. */
+static int
+render_parsed(const char *text, size_t len, struct page_pool *pool, buf *html,
+    page_link_fn *link, void *arg)
 {
-	struct raw_links raw = { link, arg };
 	cmark_node *doc;
 	char *out;
 	int rc;
 
-	buf_reset(tmp);
-	rc = tmpl_render(tmp, body, len, scope, ei);
-	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX) {
-		if (link != NULL && (doc = parse(body, len, pool)) != NULL) {
-			walk_links(doc, raw_link, &raw);
-			if (pool == NULL)
-				cmark_node_free(doc);
-		}
-		return rc == TMPL_EUNKNOWN ? PAGE_EUNKNOWN : PAGE_ESYNTAX;
-	}
-	if (rc != TMPL_OK)
-		return PAGE_ENOMEM;
-	if ((doc = parse(tmp->data ? tmp->data : "", tmp->len, pool)) == NULL)
+	if ((doc = parse(text, len, pool)) == NULL)
 		return PAGE_ENOMEM;
 	if (link != NULL)
 		walk_links(doc, link, arg);
@@ -289,6 +279,34 @@ page_markdown(const char *body, size_t len, const struct tmpl_scope *scope,
 		cmark_node_free(doc);
 	}
 	return rc;
+}
+
+int
+page_markdown(const char *body, size_t len, const struct tmpl_scope *scope,
+    struct page_pool *pool, buf *tmp, buf *html, page_link_fn *link,
+    void *arg, struct tmpl_errinfo *ei)
+{
+	struct raw_links raw = { link, arg };
+	cmark_node *doc;
+	int rc;
+
+	buf_reset(tmp);
+	/* Most pages have no placeholder: parse them where they lie. */
+	if (next_braces(body, body + len) == NULL)
+		return render_parsed(body, len, pool, html, link, arg);
+	rc = tmpl_render(tmp, body, len, scope, ei);
+	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX) {
+		if (link != NULL && (doc = parse(body, len, pool)) != NULL) {
+			walk_links(doc, raw_link, &raw);
+			if (pool == NULL)
+				cmark_node_free(doc);
+		}
+		return rc == TMPL_EUNKNOWN ? PAGE_EUNKNOWN : PAGE_ESYNTAX;
+	}
+	if (rc != TMPL_OK)
+		return PAGE_ENOMEM;
+	return render_parsed(tmp->data ? tmp->data : "", tmp->len, pool, html,
+	    link, arg);
 }
 
 static int
