@@ -1,5 +1,6 @@
 /* pass.c — passphrase input: descriptor, environment or terminal. */
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,28 +32,51 @@ static int read_line(int fd, char *p, size_t cap, size_t *len)
 	return n > 0 ? PASS_OK : PASS_ENONE;
 }
 
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	caught = sig;
+}
+
+/* Ctrl-C (or a TERM) while echo is off must not leave the terminal silent:
+ * catch it, let the read fail, turn echo back on, then act on it. */
+static const int tty_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+#define NSIGNALS (sizeof(tty_signals) / sizeof(tty_signals[0]))
+
 static int from_tty(const char *prompt, char *p, size_t cap, size_t *len)
 {
+	struct sigaction sa, old_sa[NSIGNALS];
 	struct termios old, quiet;
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc = PASS_EREAD;
+	size_t i;
 
 	if (fd < 0)
 		return PASS_ENONE;
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) != 0) {
-		close(fd);
-		return PASS_EREAD;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;   /* no SA_RESTART: the read returns */
+	sigemptyset(&sa.sa_mask);
+	caught = 0;
+	for (i = 0; i < NSIGNALS; i++)
+		sigaction(tty_signals[i], &sa, &old_sa[i]);
+	if (write(fd, prompt, strlen(prompt)) >= 0 && tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {   /* never read it echoed */
+			rc = read_line(fd, p, cap, len);
+			tcsetattr(fd, TCSAFLUSH, &old);
+			if (write(fd, "\n", 1) < 0)
+				rc = PASS_EREAD;
+		}
 	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {   /* never read it echoed */
-		close(fd);
-		return PASS_EREAD;
-	}
-	rc = read_line(fd, p, cap, len);
-	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
-		rc = PASS_EREAD;
 	close(fd);
+	for (i = 0; i < NSIGNALS; i++)
+		sigaction(tty_signals[i], &old_sa[i], NULL);
+	if (caught != 0) {
+		sodium_memzero(p, cap);
+		raise(caught);
+		return PASS_EREAD;
+	}
 	return rc;
 }
 

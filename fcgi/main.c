@@ -192,7 +192,7 @@ static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
 	req.query = FCGX_GetParam("QUERY_STRING", rq->envp);
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", rq->envp);
 	req.today = pnr_today();
-	len = read_body(rq, body, FORM_BODY_MAX_READ);
+	len = read_body(rq, body, FORM_BODY_MAX);
 	req.body = body;
 	req.body_len = len >= 0 ? (size_t)len : 0;
 	req.body_error = len == -1 ? ES_BODY_TOO_LARGE : len == -2 ? ES_BODY_BROKEN : 0;
@@ -220,7 +220,7 @@ static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
 	log_safe(req.path ? req.path : "-");
 	fprintf(stderr, " %d %.1fms\n", resp->status, elapsed_ms(&t0));
 	/* What the youth typed does not linger in this process. */
-	sodium_memzero(body, FORM_BODY_MAX_READ + 1);
+	sodium_memzero(body, FORM_BODY_MAX + 1);
 	if (resp->body.data != NULL)
 		sodium_memzero(resp->body.data, resp->body.cap);
 }
@@ -271,7 +271,7 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 	static const struct rlimit no_core = { 0, 0 };
 	FCGX_Request rq;
 	struct es_response resp;
-	char *body = malloc(FORM_BODY_MAX_READ + 1);
+	char *body = malloc(FORM_BODY_MAX + 1);
 	int failures = 0;
 
 	/* Workers hold submissions in memory: no core dumps, no ptrace by

@@ -14,7 +14,6 @@
 
 #define FORM_MAX_FIELDS 24
 #define FORM_BODY_MAX   16384   /* nginx caps the body at the same size */
-#define FORM_BODY_MAX_READ FORM_BODY_MAX
 
 enum form_type {
 	FORM_TEXT,
