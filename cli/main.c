@@ -218,23 +218,23 @@ static int cmd_list(struct opts *o)
  * text, so they are shown as \u{XXXX}. Newlines keep the indent. */
 static void print_clean(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p;
+	size_t n;
 
-	for (; *p != '\0'; p++) {
-		if (*p == '\n')
+	for (; *s != '\0'; s += n) {
+		p = (const unsigned char *)s;
+		n = form_control_at(s);
+		if (*s == '\n')
 			fputs("\n  ", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
+		else if (n == 0) {
+			putchar(*s);
+			n = 1;
+		} else if (n == 1)
 			printf("\\u{%04X}", *p);
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		else if (n == 2)
 			printf("\\u{%04X}", p[1]);
-			p++;
-		} else if (p[0] == 0xe2 && p[1] != 0 && p[2] != 0 &&
-		    ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+		else
 			printf("\\u{%04X}", 0x2000 | (p[1] & 0x0f) << 6 | (p[2] & 0x3f));
-			p += 2;
-		} else
-			putchar(*p);
 	}
 }
 

@@ -11,27 +11,6 @@
 
 /* --- loading ------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	if (ferror(f) || b.oom || b.len == 0) {
-		fclose(f);
-		buf_free(&b);
-		return NULL;
-	}
-	fclose(f);
-	*len = b.len;
-	return buf_detach(&b);
-}
-
 /* The page variables every e-service page sets (see page()). */
 static const char *const page_vars[] = {
 	"page.title", "page.description", "page.url", "page.body",
@@ -65,14 +44,20 @@ static int shell_check(const struct es_site *s)
 
 int es_site_load(struct es_site *s, struct conf *conf, const char **what)
 {
+	buf shell = BUF_INIT;
+
 	memset(s, 0, sizeof(*s));
 	s->conf = conf;
 	if (key_public_load(conf->public_key_path, &s->pk) != KEY_OK) {
 		*what = conf->public_key_path;
 		return ES_EKEY;
 	}
-	if ((s->shell = read_file(conf->layout_path, &s->shell_len)) == NULL ||
-	    shell_check(s) != 0) {
+	if (buf_read_file(&shell, conf->layout_path) == 0 && shell.len > 0) {
+		s->shell_len = shell.len;
+		s->shell = buf_detach(&shell);
+	}
+	buf_free(&shell);
+	if (s->shell == NULL || shell_check(s) != 0) {
 		*what = conf->layout_path;
 		return ES_ESHELL;
 	}

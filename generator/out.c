@@ -1,5 +1,4 @@
-/* out.c — read whole files, write files only when they change (see
- * gen_out.h). */
+/* out.c — write files only when they change (see gen_out.h). */
 #define _GNU_SOURCE     /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,52 +9,6 @@
 #include <unistd.h>
 
 #include "gen_out.h"
-
-int
-out_read_file(const char *path, buf *b)
-{
-	struct stat st;
-	ssize_t r;
-	int fd, saved;
-
-	buf_reset(b);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	/* Room for the whole file plus one byte, so EOF is seen at once. */
-	if (buf_grow(b, (size_t)st.st_size + 1) < 0) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	for (;;) {
-		/* A regular file is read in one call: stop at its size rather
-		 * than spend another read on seeing EOF. */
-		if (S_ISREG(st.st_mode) && st.st_size > 0 &&
-		    b->len == (size_t)st.st_size)
-			break;
-		if (b->cap - b->len < 2 && buf_grow(b, 4096) < 0) {
-			errno = ENOMEM;
-			goto fail;
-		}
-		r = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		b->len += (size_t)r;
-	}
-	b->data[b->len] = '\0';
-	close(fd);
-	return 0;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
 
 int
 out_mkdirs(const char *path)
@@ -98,7 +51,7 @@ same_contents(const char *path, const void *data, size_t n, buf *scratch)
 		return errno == ENOENT ? MISSING : DIFFERENT;
 	if (!S_ISREG(st.st_mode))
 		return NOTREG;
-	if ((size_t)st.st_size != n || out_read_file(path, scratch) < 0)
+	if ((size_t)st.st_size != n || buf_read_file(scratch, path) < 0)
 		return DIFFERENT;
 	return scratch->len == n && memcmp(scratch->data, data, n) == 0 ?
 	    SAME : DIFFERENT;

@@ -403,7 +403,7 @@ pass1(struct worker *w, size_t i)
 	rc = fm_parse(w->src.data, w->src.len, &fm, &ei);
 	if (rc != FM_OK && w->src.len == PREFIX_READ) {
 		/* the front matter may go on past the prefix */
-		if (out_read_file(file, &w->src) < 0) {
+		if (buf_read_file(&w->src, file) < 0) {
 			werr(w, i, file, 0, "cannot read: %s", strerror(errno));
 			p->bad = 1;
 			return;
@@ -579,7 +579,7 @@ pass2(struct worker *w, size_t i)
 		w->line0 = 1;
 	} else {
 		file = join(&w->file, s->o->content_dir, p->src);
-		if (out_read_file(file, &w->src) < 0) {
+		if (buf_read_file(&w->src, file) < 0) {
 			werr(w, i, file, 0, "cannot read: %s", strerror(errno));
 			return;
 		}
@@ -684,7 +684,7 @@ static int
 load_layout(struct site *s)
 {
 	join(&s->layout_file, s->o->layout_dir, "layout.html");
-	if (out_read_file(s->layout_file.data, &s->layout) < 0) {
+	if (buf_read_file(&s->layout, s->layout_file.data) < 0) {
 		diag_add(s->d, -1, s->layout_file.data, 0, "cannot read: %s",
 		    strerror(errno));
 		return -1;
@@ -934,7 +934,7 @@ write_sitewide(struct site *s, struct worker *w)
 		const char *src = join(&w->file, s->o->layout_dir,
 		    s->assets[i] + 1);
 
-		if (out_read_file(src, &w->src) < 0) {
+		if (buf_read_file(&w->src, src) < 0) {
 			diag_add(s->d, -1, src, 0, "cannot read: %s",
 			    strerror(errno));
 			continue;

@@ -35,6 +35,9 @@ int   buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Appends s (n bytes) with & < > " ' escaped for HTML text and attributes. */
 int   buf_put_html(buf *b, const char *s, size_t n);
 int   buf_puts_html(buf *b, const char *s);
+/* Replaces b's contents with the whole file at path (NUL-terminated).
+ * 0, or -1 with errno set. */
+int   buf_read_file(buf *b, const char *path);
 /* Returns the data (caller frees with free()) and empties b; "" for an
  * empty buffer. Returns NULL only if memory ran out (now or in an earlier
  * put): then the partial data is freed and b is empty too. */

@@ -125,6 +125,13 @@ int form_render(buf *out, const struct form_data *d, const char *action);
  * memory ran out. */
 char *form_to_json(const struct form_data *d, const char *municipality);
 
+/* Length in bytes of the control character that starts s, or 0 if s does
+ * not start with one: C0 (newline and tab included), DEL, C1 (U+0080–U+009F)
+ * and the bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+ * can disguise text on a screen or act on a terminal. Forms reject them;
+ * kaa-inbox escapes them when it prints. s must be NUL-terminated. */
+size_t form_control_at(const char *s);
+
 /* Index of the field named name in spec, or -1. */
 int form_field_index(const struct form_spec *spec, const char *name,
     size_t len);

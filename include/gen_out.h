@@ -1,4 +1,4 @@
-/* gen_out.h — kaa-gen's file input and output.
+/* gen_out.h — kaa-gen's file output (input: buf_read_file).
  *
  * Output files are written only when their bytes change, so an unchanged
  * page keeps its mtime (rsync and browsers' caches see nothing new), and
@@ -17,9 +17,6 @@ enum out_status {
 	OUT_UNCHANGED = 0,   /* the file already held these bytes */
 	OUT_WRITTEN = 1
 };
-
-/* Replaces b's contents with the whole file at path. 0 or -1. */
-int out_read_file(const char *path, buf *b);
 
 /* Creates directory path and any missing parents (mode 0777 & umask).
  * 0 or -1. */

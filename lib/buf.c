@@ -1,9 +1,13 @@
 /* buf.c — growable byte buffer with HTML escaping (see buf.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -194,4 +198,52 @@ buf_detach(buf *b)
 	p = b->data;
 	buf_init(b);
 	return p;
+}
+
+/* Read in one call where the size is known: the generator reads every
+ * content file through here. */
+int
+buf_read_file(buf *b, const char *path)
+{
+	struct stat st;
+	ssize_t r;
+	int fd, saved;
+
+	buf_reset(b);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	/* Room for the whole file plus one byte, so EOF is seen at once. */
+	if (buf_grow(b, (size_t)st.st_size + 1) < 0) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	for (;;) {
+		/* A regular file is read in one call: stop at its size rather
+		 * than spend another read on seeing EOF. */
+		if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    b->len == (size_t)st.st_size)
+			break;
+		if (b->cap - b->len < 2 && buf_grow(b, 4096) < 0) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }

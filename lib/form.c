@@ -232,24 +232,26 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-/* Control characters: C0 (but newline and tab in long text), DEL, C1
- * (U+0080–U+009F, UTF-8 C2 80–C2 9F) and the bidi overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069) that can disguise text on a screen or in
- * the coordinator's terminal. */
-static int has_control(const char *s, int allow_newline)
+size_t form_control_at(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	for (; *p != '\0'; p++) {
-		if ((*p < 0x20 && !(allow_newline && (*p == '\n' || *p == '\t'))) ||
-		    *p == 0x7f)
+	if (*p < 0x20 || *p == 0x7f)
+		return *p == '\0' ? 0 : 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+	    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+		return 3;
+	return 0;
+}
+
+static int has_control(const char *s, int allow_newline)
+{
+	for (; *s != '\0'; s++)
+		if (form_control_at(s) > 0 &&
+		    !(allow_newline && (*s == '\n' || *s == '\t')))
 			return 1;
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return 1;
-		if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
-			return 1;
-	}
 	return 0;
 }
 

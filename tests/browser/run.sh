@@ -18,12 +18,10 @@ for need in node java; do
 done
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] ||
 	{ echo "browser: ${CHROMIUM:-/usr/bin/chromium} is missing (run: make deps)" >&2; exit 1; }
-# The npm packages, exactly as locked; never a browser download.
-if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ] ||
-   [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
-	echo "browser: npm ci"
-	npm ci --ignore-scripts --no-audit --no-fund >/dev/null || exit 1
-fi
+# The npm packages, exactly as locked (scripts/deps.sh owns installing them).
+[ -f node_modules/playwright-core/package.json ] && [ -f node_modules/axe-core/axe.min.js ] &&
+[ -f node_modules/vnu-jar/build/dist/vnu.jar ] ||
+	{ echo "browser: npm packages are missing (run: make deps)" >&2; exit 1; }
 
 . "$KAA_TOP/tests/lib/server.sh"
 kaa_server_start || { echo "browser: the test server did not start" >&2; exit 1; }

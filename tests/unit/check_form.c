@@ -238,6 +238,19 @@ START_TEST(json_record)
 }
 END_TEST
 
+/* The one rule for control characters, shared with kaa-inbox's printing. */
+static const struct { const char *s; size_t n; } controls[] = {
+	{ "a", 0 }, { "\xc3\xa5", 0 }, { "", 0 }, { "\n", 1 }, { "\x1b[2J", 1 },
+	{ "\x7f", 1 }, { "\xc2\x9b", 2 }, { "\xc2\xa0", 0 },
+	{ "\xe2\x80\xae", 3 }, { "\xe2\x81\xa6", 3 }, { "\xe2\x80\x94", 0 },
+};
+
+START_TEST(control_at)
+{
+	ck_assert_uint_eq(form_control_at(controls[_i].s), controls[_i].n);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("form");
@@ -253,6 +266,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, render_keeps_input);
 	tcase_add_test(tc, render_empty);
 	tcase_add_test(tc, json_record);
+	tcase_add_loop_test(tc, control_at, 0, sizeof(controls) / sizeof(controls[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

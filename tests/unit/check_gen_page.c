@@ -240,7 +240,7 @@ START_TEST(test_out_write)
 	buf_printf(&path, "%s/a/b/c/index.html", dir);
 	ck_assert_int_eq(out_write(path.data, "hej", 3, &scratch),
 	    OUT_WRITTEN);
-	ck_assert_int_eq(out_read_file(path.data, &rd), 0);
+	ck_assert_int_eq(buf_read_file(&rd, path.data), 0);
 	ck_assert_str_eq(rd.data, "hej");
 	ck_assert_int_eq(stat(path.data, &st1), 0);
 	/* same bytes: not touched (same inode, as rename makes a new one) */
@@ -252,7 +252,7 @@ START_TEST(test_out_write)
 	ck_assert_int_eq(out_write(path.data, "hoj", 3, &scratch),
 	    OUT_WRITTEN);
 	ck_assert_int_eq(out_write(path.data, "", 0, &scratch), OUT_WRITTEN);
-	ck_assert_int_eq(out_read_file(path.data, &rd), 0);
+	ck_assert_int_eq(buf_read_file(&rd, path.data), 0);
 	ck_assert_uint_eq(rd.len, 0);
 	/* no temporary file left behind */
 	buf_puts(&path, ".tmp");
@@ -271,7 +271,7 @@ START_TEST(test_out_write)
 	buf_printf(&path, "%s/link", dir);
 	ck_assert_int_eq(symlink("a/b/c/index.html", path.data), 0);
 	ck_assert_int_eq(out_write(path.data, "x", 1, &scratch), OUT_ENOTREG);
-	ck_assert_int_eq(out_read_file("/nonexistent/x", &rd), -1);
+	ck_assert_int_eq(buf_read_file(&rd, "/nonexistent/x"), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	buf_free(&path);
 	buf_free(&scratch);
