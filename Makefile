@@ -119,8 +119,16 @@ integration: all
 browser: all
 	@sh tests/browser/run.sh
 
-bench: all
-	@sh bench/site-bench.sh
+# libcmark alone over the corpus, through kaa-gen's own page_markdown.
+$(B)/bench/cmark-floor: bench/cmark-floor.c $(B)/obj/generator/page.o \
+    $(B)/obj/generator/fm.o $(B)/libkaa.a
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ \
+	    $(PKG_LIBS) -lpthread
+
+bench: all $(B)/bench/cmark-floor
+	@CMARK_FLOOR=$(B)/bench/cmark-floor sh bench/site-bench.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/site $(DESTDIR)$(SHAREDIR)/content $(DESTDIR)$(SHAREDIR)/conf

@@ -19,12 +19,16 @@
 #    On disk every run writes a new directory and old ones are removed only
 #    at the end: on this VM's journal-less ext4, creating many files soon
 #    after deleting many is 2-3x slower (../shared/bench/README.md).
+#    Once, not per target: "cmark alone" (build/bench/cmark-floor), the
+#    time libcmark takes to parse and render every page already in memory,
+#    on as many threads: the floor under any cmark-based generator.
 # 3. One more build of each under /usr/bin/time -v for peak RSS.
 # 4. Prints a table: median wall time, pages/s, peak RSS, and the ratios.
 #
 # Env: N (10000), RUNS (kaa-gen and copy: 10; hugo: 5), SEED (42),
 #      CORPUS_ROOT (/tmp/bench-corpus), CORPUS_PY, DISK_ROOT (/tmp),
 #      TARGETS ("shm disk"), KAA_GEN (build/bin/kaa-gen), JOBS (kaa-gen -j),
+#      CMARK_FLOOR (build/bench/cmark-floor: make bench builds it),
 #      WAIT_QUIET (60: seconds to wait for an idle machine), RESULTS (also
 #      append the table to this file).
 set -eu
@@ -39,6 +43,7 @@ CORPUS_PY=${CORPUS_PY:-$ROOT/../shared/bench/corpus.py}
 DISK_ROOT=${DISK_ROOT:-/tmp}
 TARGETS=${TARGETS:-shm disk}
 KAA_GEN=${KAA_GEN:-$ROOT/build/bin/kaa-gen}
+CMARK_FLOOR=${CMARK_FLOOR:-$ROOT/build/bench/cmark-floor}
 JOBS=${JOBS:-}
 
 # The peer and the timing tools come from Debian, installed when missing.
@@ -95,6 +100,14 @@ JOPT=${JOBS:+-j $JOBS}
 # a finished site, for the copy-out floor
 "$KAA_GEN" site -c "$SHMW/conf.ini" -i "$CORPUS/content" -t "$HERE/site" \
 	-o "$SHMW/ref-out" $JOPT >/dev/null
+# The cmark floor: parse + render of every page in memory, nothing read
+# or written during the timing, as many threads as kaa-gen uses.
+FLOOR=""
+if [ -x "$CMARK_FLOOR" ]; then
+	find "$CORPUS/content" -name '*.md' | sort >"$SHMW/files.txt"
+	"$CMARK_FLOOR" ${JOBS:+-j $JOBS} -r "$RUNS" <"$SHMW/files.txt" >"$SHMW/floor.txt"
+	FLOOR=$(sed -n 's/.*median \([0-9.]*\) s.*/\1/p' "$SHMW/floor.txt")
+fi
 RES=$SHMW/results.txt
 {
 	echo "# site-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(hostname): $(nproc) CPUs, $(uname -r)"
@@ -150,11 +163,14 @@ for T in $TARGETS; do
 		echo "| --- | --- | --- | --- |"
 		awk -v t="$c" -v n="$N" 'BEGIN{printf "| copy (cp -r of the input) | %.3f s | %.0f | – |\n", t, n/t}'
 		awk -v t="$co" -v n="$kaa_pages" 'BEGIN{printf "| copy-out (cp -r of the output) | %.3f s | %.0f | – |\n", t, n/t}'
+		[ -n "$FLOOR" ] && awk -v t="$FLOOR" -v n="$N" 'BEGIN{printf "| cmark alone (parse + render in memory) | %.3f s | %.0f | – |\n", t, n/t}'
 		awk -v t="$k" -v n="$kaa_pages" -v r="$kr" 'BEGIN{printf "| kaa-gen (%d pages) | %.3f s | %.0f | %.1f MiB |\n", n, t, n/t, r}'
 		awk -v t="$h" -v n="$hugo_pages" -v r="$hr" 'BEGIN{printf "| hugo (%d pages) | %.3f s | %.0f | %.1f MiB |\n", n, t, n/t, r}'
 		awk -v c="$c" -v co="$co" -v k="$k" -v h="$h" -v kr="$kr" -v hr="$hr" 'BEGIN{
 			printf "\nhugo/kaa-gen wall: %.1fx (target >= 10x); kaa-gen/copy: %.2fx (target <= 3x), kaa-gen/copy-out: %.2fx; kaa-gen RSS/hugo RSS: %.3f (target <= 0.1)\n", h/k, k/c, k/co, kr/hr}'
-		echo "runs: copy and kaa-gen $RUNS, hugo $HUGO_RUNS (each after 1 warm-up); spread:"
+		[ -n "$FLOOR" ] && awk -v f="$FLOOR" -v co="$co" -v k="$k" -v h="$h" 'BEGIN{
+			printf "floors: hugo/(cmark alone): %.1fx, the most any cmark-based generator could reach; hugo/(cmark alone + copy-out): %.1fx; kaa-gen/(cmark alone + copy-out): %.2fx\n", h/f, h/(f+co), k/(f+co)}'
+		echo "runs: copy and kaa-gen $RUNS, hugo $HUGO_RUNS (each after 1 warm-up); cmark alone $RUNS in one process; spread:"
 		for f in copy copyout kaa hugo; do
 			printf '  %-8s' "$f"; grep -h 'Time (' "$W/$f.log" | sed 's/^ *Time ([^)]*): *//'
 		done

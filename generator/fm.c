@@ -80,8 +80,13 @@ static int
 quoted(const char *p, const char *e, buf *out)
 {
 	char q = *p++;
+	const char *run;
 
 	for (;;) {
+		/* plain characters go over in one piece */
+		for (run = p; p < e && *p != q && !(q == '"' && *p == '\\'); p++)
+			;
+		buf_put(out, run, (size_t)(p - run));
 		if (p == e)
 			return FM_EQUOTE;
 		if (*p == q) {
@@ -105,7 +110,6 @@ quoted(const char *p, const char *e, buf *out)
 			p++;
 			continue;
 		}
-		buf_putc(out, *p++);
 	}
 	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;

@@ -39,7 +39,8 @@ struct nav {
 	const struct page *pages;
 	size_t             n;
 	int               *parent;     /* nearest ancestor page or -1 */
-	int               *kids;       /* children, grouped by parent, sorted */
+	int               *kids;       /* children, grouped by parent, sorted;
+	                                * only with subnavs (else unused) */
 	size_t            *kid_start;  /* per page: its children in kids[] */
 	size_t            *kid_n;
 	size_t            *kid_pos;    /* per page: its place among siblings */
@@ -189,9 +190,10 @@ build_list(struct nav *nv, struct list *l, const char *head,
 	return nv->html.oom ? -1 : 0;
 }
 
-/* Parents and sorted children of every page. */
+/* Parents and children of every page; the children are sorted only if
+ * sorted is set (subnavs list them; breadcrumbs need only parents). */
 static int
-build_tree(struct nav *nv, const struct urlset *urls)
+build_tree(struct nav *nv, const struct urlset *urls, int sorted)
 {
 	struct sortkey *keys;
 	size_t i, k, m = 0, plen;
@@ -218,7 +220,8 @@ build_tree(struct nav *nv, const struct urlset *urls)
 			m++;
 		}
 	}
-	qsort(keys, m, sizeof *keys, cmp_pages);
+	if (sorted)
+		qsort(keys, m, sizeof *keys, cmp_pages);
 	for (k = 0; k < m; k++) {
 		par = keys[k].parent;
 		if (nv->kid_n[par] == 0)
@@ -319,7 +322,7 @@ nav_new(const struct page *pages, size_t n, const struct urlset *urls,
 	for (l = 0; l < FM_LANG__MAX; l++)
 		nv->roots[l] = urlset_get(urls, texts[l].root,
 		    strlen(texts[l].root));
-	if (build_tree(nv, urls) < 0 || build_menus(nv) < 0)
+	if (build_tree(nv, urls, want_subnav) < 0 || build_menus(nv) < 0)
 		goto fail;
 	if (want_subnav && build_subnavs(nv) < 0)
 		goto fail;

@@ -57,15 +57,21 @@ struct site {
 	struct nav    *nav;
 	int            want_subnav;  /* the layout uses page.subnav */
 	int            check_only;   /* errors already: check, write nothing */
-	atomic_size_t  next;         /* next page to hand out */
+	/* the next page to hand out: threads write it, and the fields
+	 * around it are read on every page, so it has a line of its own */
+	_Alignas(64) atomic_size_t next;
+	char           pad_next[64 - sizeof(atomic_size_t)];
 	struct diag   *d;
 };
 
 struct worker;
 typedef void work_fn(struct worker *w, size_t i);
 
-/* One thread's state. Buffers are reused from page to page. */
+/* One thread's state. Buffers are reused from page to page. Each worker
+ * starts a cache line of its own: they are written page after page, and
+ * neighbours sharing a line would pass it back and forth between CPUs. */
 struct worker {
+	_Alignas(64)
 	struct site *s;
 	pthread_t    th;
 	int          started;

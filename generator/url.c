@@ -19,12 +19,27 @@ name_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* a + b + c as one new string; NULL if out of memory. */
+static char *
+cat3(const char *a, size_t an, const char *b, size_t bn, const char *c)
+{
+	size_t cn = strlen(c);
+	char *s = malloc(an + bn + cn + 1);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, a, an);
+	memcpy(s + an, b, bn);
+	memcpy(s + an + bn, c, cn + 1);
+	return s;
+}
+
 int
 url_from_source(const char *rel, char **url, char **out)
 {
 	const char *p, *slash, *base;
-	size_t n = strlen(rel), dirlen, stem;
-	buf u = BUF_INIT, o = BUF_INIT;
+	size_t n = strlen(rel), stem, keep;
+	int is_index;
 
 	*url = *out = NULL;
 	if (n < 4 || strcmp(rel + n - 3, ".md") != 0)
@@ -36,30 +51,25 @@ url_from_source(const char *rel, char **url, char **out)
 	stem = (size_t)(rel + n - 3 - base);
 	if (!name_ok(base, stem))
 		return URL_ENAME;
-	dirlen = (size_t)(base - rel);          /* "a/" or "" */
-	if (dirlen == 0 && stem == 3 && memcmp(base, "404", 3) == 0) {
-		buf_puts(&u, "/404.html");
-		buf_puts(&o, "404.html");
+	is_index = (stem == 5 && memcmp(base, "index", 5) == 0) ||
+	    (stem == 6 && memcmp(base, "_index", 6) == 0);
+	if (base == rel && stem == 3 && memcmp(base, "404", 3) == 0) {
+		*url = cat3("", 0, "", 0, "/404.html");
+		*out = cat3("", 0, "", 0, "404.html");
 	} else {
-		buf_putc(&u, '/');
-		buf_put(&u, rel, dirlen);
-		buf_put(&o, rel, dirlen);
-		if (!((stem == 5 && memcmp(base, "index", 5) == 0) ||
-		    (stem == 6 && memcmp(base, "_index", 6) == 0))) {
-			buf_put(&u, base, stem);
-			buf_putc(&u, '/');
-			buf_put(&o, base, stem);
-			buf_putc(&o, '/');
-		}
-		buf_puts(&o, "index.html");
+		/* "a/b.md" -> "/a/b/" and "a/b/index.html"; an index page
+		 * stands for its directory: "a/index.md" -> "/a/" */
+		keep = is_index ? (size_t)(base - rel) : stem + (size_t)(base - rel);
+		*url = cat3("/", 1, rel, keep, is_index ? "" : "/");
+		*out = cat3(rel, keep, "", 0, is_index ? "index.html" :
+		    "/index.html");
 	}
-	if (u.oom || o.oom) {
-		buf_free(&u);
-		buf_free(&o);
+	if (*url == NULL || *out == NULL) {
+		free(*url);
+		free(*out);
+		*url = *out = NULL;
 		return URL_ENOMEM;
 	}
-	*url = buf_detach(&u);
-	*out = buf_detach(&o);
 	return URL_OK;
 }
 

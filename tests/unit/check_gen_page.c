@@ -257,6 +257,13 @@ START_TEST(test_out_write)
 	/* no temporary file left behind */
 	buf_puts(&path, ".tmp");
 	ck_assert_int_eq(access(path.data, F_OK), -1);
+	/* a new file beside it: the directory exists, so not written in
+	 * place but linked in whole */
+	buf_reset(&path);
+	buf_printf(&path, "%s/a/b/c/other.html", dir);
+	ck_assert_int_eq(out_write(path.data, "ny", 2, &scratch), OUT_WRITTEN);
+	ck_assert_int_eq(buf_read_file(&rd, path.data), 0);
+	ck_assert_str_eq(rd.data, "ny");
 	/* never replaces what is not a regular file */
 	buf_reset(&path);
 	buf_printf(&path, "%s/a", dir);
