@@ -30,8 +30,8 @@
 #define MAX_SITES   64
 #define MAX_WORKERS 64
 
-static volatile sig_atomic_t stopping;
-static volatile sig_atomic_t in_request;
+static volatile sig_atomic_t stopping;   /* the master's */
+static pid_t master_pid;
 
 struct options {
 	const char *socket;
@@ -227,16 +227,6 @@ static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
 
 /* --- processes ---------------------------------------------------------------- */
 
-/* A worker stops at once between requests, or after finishing the one it is
- * in: a youth's submission is never cut off halfway. */
-static void on_worker_term(int sig)
-{
-	(void)sig;
-	if (!in_request)
-		_exit(0);
-	stopping = 1;
-}
-
 static void on_master_term(int sig)
 {
 	(void)sig;
@@ -266,6 +256,36 @@ static void set_timeout(int fd, int seconds)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* The signals that stop us. Workers keep them blocked: a handler would
+ * interrupt libfcgi between accept() and the request's first bytes, and
+ * libfcgi then drops the connection (nginx answers 502). A worker instead
+ * looks for a pending stop between requests, and the master wakes workers
+ * waiting in accept() by shutting the listening socket. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+static int stop_pending(void)
+{
+	sigset_t pending, stop;
+	int sig;
+
+	stop_signals(&stop);
+	if (sigpending(&pending) != 0)
+		return 1;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&stop, sig) == 1 && sigismember(&pending, sig) == 1)
+			return 1;
+	return 0;
+}
+
+/* A worker stops after the request it is in, counting from the moment
+ * accept() returned: a youth's submission is never cut off halfway, not
+ * even one whose first bytes are still on their way. */
 static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 {
 	static const struct rlimit no_core = { 0, 0 };
@@ -278,14 +298,16 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 	 * other processes of the same user. */
 	prctl(PR_SET_DUMPABLE, 0);
 	setrlimit(RLIMIT_CORE, &no_core);
-	set_handler(SIGTERM, on_worker_term, 1);
-	set_handler(SIGINT, on_worker_term, 1);
+	/* If the master is killed outright, nobody is left to stop us. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != master_pid)
+		return 1;
 	if (body == NULL || FCGX_InitRequest(&rq, sock, 0) != 0)
 		return 1;
 	buf_init(&resp.body);
-	while (!stopping) {
+	while (!stop_pending()) {
 		if (FCGX_Accept_r(&rq) < 0) {
-			if (stopping)
+			if (stop_pending())
 				break;
 			/* e.g. out of file descriptors: do not spin; after many
 			 * failures let the master start a fresh worker. */
@@ -296,23 +318,28 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 			continue;
 		}
 		failures = 0;
-		in_request = 1;
 		set_timeout(rq.ipcFd, timeout);
 		serve(&rq, sites, n, &resp, body);
 		FCGX_Finish_r(&rq);
-		in_request = 0;
 	}
 	buf_free(&resp.body);
 	free(body);
-	return stopping ? 0 : 1;
+	return stop_pending() ? 0 : 1;
 }
 
 static pid_t spawn(int sock, struct es_site *sites, size_t n, int timeout)
 {
-	pid_t pid = fork();
+	sigset_t stop, old;
+	pid_t pid;
 
+	/* blocked across fork: the worker is born with them blocked */
+	stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	master_pid = getpid();
+	pid = fork();
 	if (pid == 0)
 		_exit(worker(sock, sites, n, timeout));
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
 		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
 	return pid;
@@ -334,6 +361,31 @@ static void write_pidfile(const char *path)
 	if (write(fd, text, (size_t)len) != len)
 		fprintf(stderr, "kaa-fcgi: %s: cannot write the pid file\n", path);
 	close(fd);
+}
+
+/* Waits for the workers to finish what they are doing, at most about
+ * seconds (a request's timeout, plus the 2 s libfcgi gives a new
+ * connection to start talking); then ends the rest. */
+static void reap(const pid_t *pids, int nw, int seconds)
+{
+	int i, status, ticks = seconds * 20;
+	pid_t r;
+
+	for (;;) {
+		if ((r = waitpid(-1, &status, WNOHANG)) > 0 ||
+		    (r < 0 && errno == EINTR))
+			continue;
+		if (r < 0 || ticks-- <= 0)   /* ECHILD: all are gone */
+			break;
+		usleep(50000);
+	}
+	if (r < 0)
+		return;
+	for (i = 0; i < nw; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGKILL);
+	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
+		;
 }
 
 /* Keeps o->workers workers alive until told to stop, then stops them. */
@@ -365,11 +417,14 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 				pids[i] = spawn(sock, sites, n, o->timeout);
 			}
 	}
+	/* Signal first, then shut the socket: a worker woken in accept()
+	 * then finds the stop pending. Connections still waiting in the
+	 * backlog are refused. */
 	for (i = 0; i < o->workers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
-	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
-		;
+	shutdown(sock, SHUT_RD);
+	reap(pids, o->workers, o->timeout + 3);
 }
 
 int main(int argc, char **argv)

@@ -3,41 +3,15 @@
 local attacker or a broken proxy would): cut-off bodies, malformed lengths,
 stalled connections. Prints one "ok"/"FAIL" line per check and exits 1 on
 any failure.  usage: fcgi_hostile.py SOCKET INBOX FORM_PATH TIMEOUT"""
-import socket, sqlite3, struct, sys, time
+import sqlite3, sys, time
+from fcgi_client import record, status_of
+import fcgi_client
 
 SOCK, INBOX, FORM, TIMEOUT = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 failed = 0
 
-def record(kind, content=b""):
-    return struct.pack(">BBHHBx", 1, kind, 1, len(content), 0) + content
-
-def pair(k, v):
-    k, v = k.encode(), v.encode()
-    return bytes([len(k)]) + bytes([len(v)]) + k + v   # all short here
-
 def connect(params):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(TIMEOUT * 3 + 5)
-    s.connect(SOCK)
-    s.sendall(record(1, struct.pack(">HB5x", 1, 0)))          # BEGIN_REQUEST, responder
-    s.sendall(record(4, b"".join(pair(k, v) for k, v in params.items())) + record(4))
-    return s
-
-def status_of(s):
-    out = b""
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        out += d
-    body, i = b"", 0
-    while i + 8 <= len(out):
-        _, kind, _, clen, plen = struct.unpack(">BBHHB", out[i:i + 7])
-        if kind == 6:
-            body += out[i + 8:i + 8 + clen]
-        i += 8 + clen + plen
-    line = body.split(b"\r\n", 1)[0].decode(errors="replace")
-    return int(line.split()[1]) if line.startswith("Status:") else 0
+    return fcgi_client.connect(SOCK, params, TIMEOUT * 3 + 5)
 
 def post(body, length, close_stdin=True):
     s = connect({"REQUEST_METHOD": "POST", "DOCUMENT_URI": FORM,

@@ -151,6 +151,14 @@ fi
 check "logs hold no name, personnummer or e-mail" sh -c \
 	"! cat '$KAA_TMP'/run/*.log | grep -q -e Integra -e '$KAA_TEST_PNR' -e '$pnr10' -e 'test.example'"
 
+# --- stopping: requests on their way are answered, a silent client cannot
+# hold the stop (this stops the server's kaa-fcgi; nginx stops below)
+python3 tests/integration/fcgi_stop.py "$KAA_TMP/run/kaa-fcgi.sock" \
+	"$(cat "$KAA_TMP/run/kaa-fcgi.pid")" /e-tjanst/exempelkommun/sysselsattning 2 \
+	> "$T/stop" 2>&1
+sed 's/^/    /' "$T/stop"
+check "kaa-fcgi stops cleanly with requests under way" grep -q 'stop: all passed' "$T/stop"
+
 # --- nginx's rate limit on submissions (a server with a strict limit)
 oldtmp=$KAA_TMP
 kaa_server_stop
