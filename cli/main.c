@@ -294,7 +294,7 @@ static int show_entry(const struct opts *o, const struct inbox_entry *e,
 			rc = 1;
 		else {
 			puts(text);
-			free(text);
+			form_json_free(text);
 		}
 	} else
 		print_record(e, rec);
@@ -366,6 +366,7 @@ int main(int argc, char **argv)
 		fputs("kaa-inbox: libsodium failed to start\n", stderr);
 		return 1;
 	}
+	form_json_wipe_on_free();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			break;

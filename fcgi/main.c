@@ -441,6 +441,7 @@ int main(int argc, char **argv)
 		fputs("kaa-fcgi: libsodium failed to start\n", stderr);
 		return 1;
 	}
+	form_json_wipe_on_free();
 	memset(sites, 0, sizeof(sites));
 	if (load_sites(&o, sites) != 0)
 		return 1;

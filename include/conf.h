@@ -49,8 +49,13 @@ enum conf_err {
 	CONF_EVALUE,     /* a setting has a bad value: ei->key */
 	CONF_EDUP,       /* a setting given twice: ei->key */
 	CONF_ETOOMANY,   /* more than CONF_MAX_VARS settings */
-	CONF_ENOMEM
+	CONF_ENOMEM,
+	CONF_ELONG       /* line ei->line is over CONF_MAX_LINE characters */
 };
+
+/* libinih reads lines into a fixed buffer and splits longer ones, which
+ * it then reports as a syntax error further down: we check first. */
+#define CONF_MAX_LINE 199
 
 struct conf_errinfo {
 	int  line;

@@ -125,6 +125,14 @@ int form_render(buf *out, const struct form_data *d, const char *action);
  * memory ran out. */
 char *form_to_json(const struct form_data *d, const char *municipality);
 
+/* Makes jansson wipe every block it frees: the JSON it builds and parses
+ * holds a submission's personal data. Process-wide; call once at start,
+ * before any JSON value exists (kaa-fcgi and kaa-inbox do). */
+void form_json_wipe_on_free(void);
+
+/* Wipes and frees text that jansson allocated (json_dumps). NULL-safe. */
+void form_json_free(char *text);
+
 /* Length in bytes of the control character that starts s, or 0 if s does
  * not start with one: C0 (newline and tab included), DEL, C1 (U+0080–U+009F)
  * and the bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069), which

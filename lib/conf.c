@@ -144,6 +144,28 @@ static int finish(struct conf *c, struct conf_errinfo *ei)
 	return CONF_OK;
 }
 
+/* The first line of the file at path longer than CONF_MAX_LINE characters
+ * (not counting its line ending), or 0 if none or unreadable (ini_parse
+ * then reports that). */
+static int long_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int ch, line = 1, found = 0;
+	size_t len = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && (ch = getc(f)) != EOF) {
+		if (ch == '\n') {
+			line++;
+			len = 0;
+		} else if (ch != '\r' && ++len > CONF_MAX_LINE)
+			found = line;
+	}
+	fclose(f);
+	return found;
+}
+
 int conf_load(const char *path, struct conf **out, struct conf_errinfo *ei)
 {
 	struct parse_state ps;
@@ -162,6 +184,12 @@ int conf_load(const char *path, struct conf **out, struct conf_errinfo *ei)
 	ps.c = c;
 	ps.err = CONF_OK;
 	ps.ei = ei;
+	if ((rc = long_line(path)) > 0) {
+		if (ei != NULL)
+			ei->line = rc;
+		conf_free(c);
+		return CONF_ELONG;
+	}
 	rc = ini_parse(path, on_setting, &ps);
 	if (rc == -1)
 		ps.err = CONF_EOPEN;
@@ -223,6 +251,7 @@ const char *conf_strerror(int err)
 		[CONF_EDUP] = "setting given twice",
 		[CONF_ETOOMANY] = "too many settings",
 		[CONF_ENOMEM] = "out of memory",
+		[CONF_ELONG] = "line longer than 199 characters",
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))

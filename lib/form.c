@@ -1,6 +1,7 @@
 /* form.c — the table-driven form engine. */
 #include <jansson.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -575,7 +576,7 @@ char *form_to_json(const struct form_data *d, const char *municipality)
 	const struct form_spec *s = d->spec;
 	json_t *root, *fields;
 	const char *v;
-	char *text;
+	char *text, *dumped;
 	size_t i;
 	int bad = 0;
 
@@ -598,8 +599,11 @@ char *form_to_json(const struct form_data *d, const char *municipality)
 		bad |= json_object_set_new(fields, s->fields[i].name, json_string(v));
 	}
 	bad |= json_object_set_new(root, "fields", fields);
-	text = bad ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	dumped = bad ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
+	/* a plain malloc'd copy, so the caller frees it as documented */
+	text = dumped != NULL ? strdup(dumped) : NULL;
+	form_json_free(dumped);
 	return text;
 }
 
@@ -617,4 +621,47 @@ const char *form_strerror(int err)
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))
 		return "unknown error";
 	return msg[err];
+}
+
+/* Each block carries its size in front, so free knows how much to wipe. */
+#define WIPE_HDR 16
+
+static void *wipe_malloc(size_t n)
+{
+	unsigned char *p;
+
+	if (n > SIZE_MAX - WIPE_HDR || (p = malloc(n + WIPE_HDR)) == NULL)
+		return NULL;
+	memcpy(p, &n, sizeof(n));
+	return p + WIPE_HDR;
+}
+
+static void wipe_free(void *q)
+{
+	unsigned char *p = q;
+	size_t n;
+
+	if (p == NULL)
+		return;
+	p -= WIPE_HDR;
+	memcpy(&n, p, sizeof(n));
+	sodium_memzero(p, n + WIPE_HDR);
+	free(p);
+}
+
+void form_json_wipe_on_free(void)
+{
+	json_set_alloc_funcs(wipe_malloc, wipe_free);
+}
+
+void form_json_free(char *text)
+{
+	json_malloc_t m;
+	json_free_t f;
+
+	if (text == NULL)
+		return;
+	sodium_memzero(text, strlen(text));
+	json_get_alloc_funcs(&m, &f);
+	f(text);
 }

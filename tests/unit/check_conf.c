@@ -10,6 +10,10 @@
 	"[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n" \
 	"[keys]\npublic_key = /abs/k.pub\n[inbox]\npath = var/inbox.sqlite\n"
 
+#define X10 "xxxxxxxxxx"
+#define X190 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 \
+	X10 X10 X10 X10
+
 static const struct {
 	const char *text;
 	int         rc;
@@ -26,6 +30,9 @@ static const struct {
 	{ "[municipality]\nid = ok\nname = X\n[eservice]\nbase = /e/\nlayout = l\n"
 	  "[keys]\npublic_key = k\n[inbox]\npath = p\n", CONF_EVALUE, "eservice.base" },
 	{ "[municipality\nid = x\n", CONF_ESYNTAX, NULL },
+	/* 199 characters fit; 200 would be split by libinih */
+	{ BASE "[office]\nhours = " X190 "1\n", CONF_OK, NULL },
+	{ BASE "[office]\nhours = " X190 "12\n", CONF_ELONG, NULL },
 };
 
 START_TEST(load_cases)
@@ -44,6 +51,8 @@ START_TEST(load_cases)
 		ck_assert_str_eq(ei.key, cases[_i].key);
 	if (rc == CONF_ESYNTAX)
 		ck_assert_int_eq(ei.line, 1);
+	if (rc == CONF_ELONG)
+		ck_assert_int_eq(ei.line, 12);
 	if (rc == CONF_OK) {
 		char *want = testdir_path(dir, "var/inbox.sqlite");
 
