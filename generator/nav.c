@@ -1,5 +1,5 @@
-/* nav.c — menu, breadcrumbs and subnav from the content tree (see
- * gen_nav.h).
+/* nav.c — menu, breadcrumbs and subnav from the content tree, and the
+ * words around them in each language (see gen_nav.h).
  *
  * Every list is rendered once into one shared buffer; for each entry we
  * remember where ` aria-current="page"` would go, so a page's copy is one
@@ -22,6 +22,36 @@ static const struct lang_text {
 	[FM_LANG_SV] = { "/", "Start", "Du är här", "I det här avsnittet" },
 	[FM_LANG_EN] = { "/en/", "Home", "You are here", "In this section" },
 };
+
+/* The layout's words, {{ui.NAME}} (gen_nav.h: nav_ui): one row per word,
+ * the languages side by side. Links to pages that exist only in Swedish
+ * keep English words on English pages and say "(in Swedish)", and the
+ * layout gives them hreflang="sv": a screen reader reads the words in the
+ * page's voice and does not announce hreflang, so the words must tell. */
+static const struct ui_word {
+	const char *name;
+	const char *text[FM_LANG__MAX];
+} ui_words[] = {
+	{ "ui.skip", { "Gå direkt till innehållet", "Skip to content" } },
+	{ "ui.menu", { "Huvudmeny", "Main menu" } },
+	{ "ui.phone", { "Telefon", "Phone" } },
+	{ "ui.email", { "E-post", "Email" } },
+	{ "ui.hours", { "Telefontid", "Phone hours" } },
+	{ "ui.eservice", { "Svara oss i e-tjänsten",
+	    "Answer us in the e-service (in Swedish)" } },
+	{ "ui.about", { "Om webbplatsen", "About this website" } },
+	{ "ui.contact", { "Kontakt", "Contact us (in Swedish)" } },
+	{ "ui.a11y", { "Tillgänglighet på webbplatsen",
+	    "Accessibility of this website (in Swedish)" } },
+	{ "ui.privacy", { "Så hanterar vi personuppgifter",
+	    "How we handle personal data (in Swedish)" } },
+	/* the link to the other language, in that language */
+	{ "ui.other", { "In English", "På svenska" } },
+};
+#define NWORDS (sizeof ui_words / sizeof ui_words[0])
+/* ... and from texts[]: ui.home (this language's start page),
+ * ui.other_url and ui.other_lang (the other language's). */
+#define NUI (NWORDS + 3)
 
 static const char current_attr[] = " aria-current=\"page\"";
 
@@ -50,6 +80,7 @@ struct nav {
 	size_t             nitems, capitems;
 	struct list        menu[FM_LANG__MAX];
 	struct list       *subnav;     /* per page; NULL if not wanted */
+	struct tmpl_var    ui[FM_LANG__MAX][NUI];
 };
 
 /* Sort key of a letter: case folded, å ä ö after z; *len bytes used. */
@@ -300,6 +331,49 @@ build_subnavs(struct nav *nv)
 	return rc;
 }
 
+/* The other language of two. */
+static int
+other_lang(int l)
+{
+	return l == FM_LANG_SV ? FM_LANG_EN : FM_LANG_SV;
+}
+
+static void
+build_ui(struct nav *nv)
+{
+	size_t k;
+	int l;
+
+	for (l = 0; l < FM_LANG__MAX; l++) {
+		struct tmpl_var *v = nv->ui[l];
+
+		for (k = 0; k < NWORDS; k++) {
+			v[k].name = ui_words[k].name;
+			v[k].value = ui_words[k].text[l];
+		}
+		v[k++] = (struct tmpl_var){ "ui.home", texts[l].root };
+		v[k++] = (struct tmpl_var){ "ui.other_url",
+		    texts[other_lang(l)].root };
+		v[k] = (struct tmpl_var){ "ui.other_lang",
+		    fm_lang_name(other_lang(l)) };
+	}
+}
+
+const struct tmpl_var *
+nav_ui(const struct nav *nv, int lang, size_t *n)
+{
+	if (lang < 0 || lang >= FM_LANG__MAX)
+		lang = FM_LANG_SV;
+	*n = NUI;
+	return nv->ui[lang];
+}
+
+int
+nav_has_lang(const struct nav *nv, int lang)
+{
+	return lang >= 0 && lang < FM_LANG__MAX && nv->roots[lang] >= 0;
+}
+
 struct nav *
 nav_new(const struct page *pages, size_t n, const struct urlset *urls,
     int want_subnav)
@@ -309,6 +383,7 @@ nav_new(const struct page *pages, size_t n, const struct urlset *urls,
 
 	if (nv == NULL)
 		return NULL;
+	build_ui(nv);
 	nv->pages = pages;
 	nv->n = n;
 	nv->parent = calloc(n + 1, sizeof *nv->parent);

@@ -32,13 +32,62 @@
 #define CHUNK 16
 #define MAX_JOBS 16
 
-/* The 404 page when content has no 404.md. */
-static const char builtin404_file[] = "(built-in 404 page)";
-static const char builtin404_title[] = "Sidan finns inte";
-static const char builtin404_md[] =
-    "Sidan du söker finns inte. Den kan ha flyttats eller tagits bort.\n"
-    "\n"
-    "[Gå till startsidan](/)\n";
+/* Pages the site always has, outside the sitemap and the menus: the 404
+ * page, and the pages nginx shows for the errors it answers itself
+ * (site/nginx.conf.in, error_page), in place of its English defaults. Each
+ * comes from content/NAME.md if there is one, else from the Swedish text
+ * here. On 413 and 429 kaa-fcgi never saw the form, so nothing was
+ * stored; on 502 or 504 it may have been (a worker that died after the
+ * commit), so 50x says "not sure". The browser keeps what was typed for
+ * the back button, except the personnummer (autocomplete="off"): the
+ * texts say exactly that, and tests/browser/form.test.mjs checks it. */
+#define BACK_KEEPS "Gå tillbaka till formuläret med webbläsarens " \
+    "bakåtknapp. Där finns det du skrev kvar, utom personnumret."
+static const struct special {
+	const char *src;     /* in content/, e.g. "404.md" */
+	const char *url;     /* "/404.html"; the file is url + 1 */
+	const char *title, *desc, *md;
+} special_pages[] = {
+	{ "404.md", "/404.html", "Sidan finns inte",
+	  "Sidan du söker finns inte.",
+	  "Sidan du söker finns inte. Den kan ha flyttats eller tagits bort.\n"
+	  "\n"
+	  "[Gå till startsidan](/)\n" },
+	{ "413.md", "/413.html", "För mycket text",
+	  "Det du skrev i formuläret var för långt. Gör texten kortare och "
+	  "skicka igen.",
+	  "Det du skrev i formuläret var för långt. Därför kunde vi inte ta "
+	  "emot det. Vi har inte fått något av det du skrev.\n"
+	  "\n"
+	  "## Så gör du\n"
+	  "\n"
+	  "1. " BACK_KEEPS "\n"
+	  "2. Gör texten kortare, till exempel ditt meddelande.\n"
+	  "3. Skriv ditt personnummer igen och skicka formuläret.\n" },
+	{ "429.md", "/429.html", "För många försök",
+	  "Vi har fått för många svar på kort tid. Vänta en stund och "
+	  "försök igen.",
+	  "Vi har fått för många svar på kort tid från din uppkoppling. "
+	  "Därför kunde vi inte ta emot ditt svar just nu. Vi har inte fått "
+	  "något av det du skrev.\n"
+	  "\n"
+	  "## Så gör du\n"
+	  "\n"
+	  "1. Vänta en stund.\n"
+	  "2. " BACK_KEEPS "\n"
+	  "3. Skriv ditt personnummer igen och skicka formuläret.\n" },
+	{ "50x.md", "/50x.html", "E-tjänsten fungerar inte just nu",
+	  "Det är ett fel i e-tjänsten. Försök igen om en stund.",
+	  "Det är ett fel hos oss, inte hos dig. Försök igen om en stund.\n"
+	  "\n"
+	  "Skickade du formuläret? Då är det inte säkert att vi fick det. "
+	  BACK_KEEPS " Skriv ditt personnummer igen och skicka formuläret om "
+	  "en stund.\n"
+	  "\n"
+	  "Du kan också ringa oss på [{{office.phone}}]({{office.phone_href}}) "
+	  "eller mejla till [{{office.email}}](mailto:{{office.email}}).\n" },
+};
+#define NSPECIAL (sizeof special_pages / sizeof special_pages[0])
 
 struct site {
 	const struct site_opts *o;
@@ -50,7 +99,8 @@ struct site {
 	buf            shell;        /* the rendered e-service shell */
 	struct page   *pages;
 	size_t         n, cap;
-	int            builtin404;   /* index of the built-in 404 page, or -1 */
+	int            builtin0;     /* the built-in special pages come last,
+	                              * from this index on; -1: none */
 	char         **assets;       /* URL paths "/assets/...", owned */
 	size_t         nassets, capassets;
 	struct urlset *urls;
@@ -120,6 +170,27 @@ werr(struct worker *w, size_t i, const char *file, int line,
 	diag_vadd(&w->diag, (long)i, file, line, fmt, ap);
 	va_end(ap);
 	w->errors++;
+}
+
+/* The special page src names, or NULL. */
+static const struct special *
+special_by_src(const char *src)
+{
+	size_t k;
+
+	for (k = 0; k < NSPECIAL; k++)
+		if (strcmp(src, special_pages[k].src) == 0)
+			return &special_pages[k];
+	return NULL;
+}
+
+/* The built-in special page i is, or NULL for a page from content/. */
+static const struct special *
+builtin_of(const struct site *s, size_t i)
+{
+	if (s->builtin0 < 0 || i < (size_t)s->builtin0)
+		return NULL;
+	return special_by_src(s->pages[i].src);
 }
 
 /* --- walking directories ------------------------------------------------- */
@@ -398,7 +469,7 @@ pass1(struct worker *w, size_t i)
 	const char *file;
 	int rc;
 
-	if (!p->nav || p->bad || (int)i == s->builtin404)
+	if (!p->nav || p->bad || (s->builtin0 >= 0 && i >= (size_t)s->builtin0))
 		return;
 	file = join(&w->file, s->o->content_dir, p->src);
 	if (read_prefix(file, &w->src, PREFIX_READ) < 0) {
@@ -512,13 +583,16 @@ static const char *const var_names[V__MAX] = {
 	"site.menu",
 };
 
+/* The page's values, then the configuration, then the layout's words in
+ * the page's language (ui.*; the configuration has none, see load_conf):
+ * looking up a configuration value costs nothing more for them. */
 struct layout_scope {
 	struct tmpl_var   vars[V__MAX];
-	struct tmpl_scope scope;
+	struct tmpl_scope scope, conf, ui;
 };
 
 static const struct tmpl_scope *
-layout_scope(struct site *s, const char *const val[V__MAX],
+layout_scope(struct site *s, const char *const val[V__MAX], int lang,
     struct layout_scope *ls)
 {
 	int k;
@@ -527,21 +601,25 @@ layout_scope(struct site *s, const char *const val[V__MAX],
 		ls->vars[k].name = var_names[k];
 		ls->vars[k].value = val[k];
 	}
+	ls->ui.vars = nav_ui(s->nav, lang, &ls->ui.n);
+	ls->ui.outer = NULL;
+	ls->conf = s->conf->scope;
+	ls->conf.outer = &ls->ui;
 	ls->scope.vars = ls->vars;
 	ls->scope.n = V__MAX;
-	ls->scope.outer = &s->conf->scope;
+	ls->scope.outer = &ls->conf;
 	return &ls->scope;
 }
 
 static int
-render_layout(struct site *s, const char *const val[V__MAX], buf *out,
-    struct tmpl_errinfo *ei)
+render_layout(struct site *s, const char *const val[V__MAX], int lang,
+    buf *out, struct tmpl_errinfo *ei)
 {
 	struct layout_scope ls;
 
 	buf_reset(out);
 	return tmpl_render(out, s->layout.data, s->layout.len,
-	    layout_scope(s, val, &ls), ei);
+	    layout_scope(s, val, lang, &ls), ei);
 }
 
 static void
@@ -567,6 +645,7 @@ pass2(struct worker *w, size_t i)
 {
 	struct site *s = w->s;
 	struct page *p = &s->pages[i];
+	const struct special *sp = builtin_of(s, i);
 	struct fm fm = { 0 };
 	struct fm_errinfo fei;
 	struct tmpl_errinfo tei;
@@ -578,10 +657,12 @@ pass2(struct worker *w, size_t i)
 		return;
 	w->errors = 0;
 	w->cur = i;
-	if ((int)i == s->builtin404) {
-		file = builtin404_file;
-		body = builtin404_md;
-		blen = sizeof builtin404_md - 1;
+	if (sp != NULL) {
+		buf_reset(&w->file);
+		buf_printf(&w->file, "(built-in %s)", sp->url + 1);
+		file = cstr(&w->file);
+		body = sp->md;
+		blen = strlen(sp->md);
 		w->line0 = 1;
 	} else {
 		file = join(&w->file, s->o->content_dir, p->src);
@@ -605,7 +686,7 @@ pass2(struct worker *w, size_t i)
 	w->cur_file = file;
 	buf_reset(&w->html);
 	rc = page_markdown(body, blen, &s->conf->scope, w->pool, &w->tmp,
-	    &w->html, (int)i == s->builtin404 ? NULL : check_link, w, &tei);
+	    &w->html, sp != NULL ? NULL : check_link, w, &tei);
 	if (rc == PAGE_EUNKNOWN || rc == PAGE_ESYNTAX)
 		page_placeholder_errors(body, blen, &s->conf->scope, &w->tmp,
 		    body_tmpl_error, w);
@@ -620,8 +701,7 @@ pass2(struct worker *w, size_t i)
 	nav_breadcrumbs(s->nav, (int)i, &w->crumbs);
 	nav_subnav(s->nav, (int)i, &w->subnav);
 	val[V_TITLE] = p->title;
-	val[V_DESC] = (int)i == s->builtin404 ? builtin404_title :
-	    fm.description;
+	val[V_DESC] = sp != NULL ? sp->desc : fm.description;
 	val[V_URL] = p->url;
 	val[V_LANG] = fm_lang_name(p->lang);
 	val[V_AUDIENCE] = fm_audience_name(fm.audience);
@@ -629,7 +709,7 @@ pass2(struct worker *w, size_t i)
 	val[V_CRUMBS] = cstr(&w->crumbs);
 	val[V_SUBNAV] = cstr(&w->subnav);
 	val[V_MENU] = cstr(&w->menu);
-	if ((rc = render_layout(s, val, &w->page, &tei)) != TMPL_OK) {
+	if ((rc = render_layout(s, val, p->lang, &w->page, &tei)) != TMPL_OK) {
 		/* cannot happen after render_shell, but for memory */
 		tmpl_error(&w->diag, (long)i, s->layout_file.data, tei.line, rc,
 		    tei.name);
@@ -678,6 +758,13 @@ load_conf(struct site *s)
 		    "(needed for sitemap.xml)");
 		return -1;
 	}
+	for (n = 0; n < s->conf->nvars; n++)
+		if (strncmp(s->conf->vars[n].name, "ui.", 3) == 0) {
+			diag_add(s->d, -1, s->o->conf_path, 0, "%s: the "
+			    "section [ui] is kaa-gen's own (the layout's words)",
+			    s->conf->vars[n].name);
+			return -1;
+		}
 	n = strlen(u);
 	while (n > 0 && u[n - 1] == '/')
 		n--;
@@ -699,13 +786,14 @@ load_layout(struct site *s)
 	return 0;
 }
 
-/* Lists content pages and assets; adds the built-in 404 if needed. */
+/* Lists content pages and assets; adds the built-in special pages that
+ * content/ does not have, after the others. */
 static int
 scan(struct site *s)
 {
 	buf path = BUF_INIT;
 	struct stat st;
-	size_t i;
+	size_t i, k, n;
 	int rc = 0;
 
 	buf_puts(&path, s->o->content_dir);
@@ -730,19 +818,21 @@ scan(struct site *s)
 		qsort(s->pages, s->n, sizeof *s->pages, cmp_src);
 	if (s->nassets > 1)
 		qsort(s->assets, s->nassets, sizeof *s->assets, cmp_str);
-	s->builtin404 = -1;
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->pages[i].src, "404.md") == 0)
-			return 0;
-	if (add_page(s, "404.md") < 0)
-		return -1;
-	s->builtin404 = (int)(s->n - 1);
-	s->pages[s->n - 1].url = strdup("/404.html");
-	s->pages[s->n - 1].out = strdup("404.html");
-	s->pages[s->n - 1].title = strdup(builtin404_title);
-	if (s->pages[s->n - 1].url == NULL || s->pages[s->n - 1].out == NULL ||
-	    s->pages[s->n - 1].title == NULL)
-		return -1;
+	n = s->n;
+	s->builtin0 = -1;
+	for (k = 0; k < NSPECIAL; k++) {
+		for (i = 0; i < n; i++)
+			if (strcmp(s->pages[i].src, special_pages[k].src) == 0)
+				break;
+		if (i < n)
+			continue;
+		if (add_page(s, special_pages[k].src) < 0 ||
+		    (s->pages[s->n - 1].title =
+		    strdup(special_pages[k].title)) == NULL)
+			return -1;
+		if (s->builtin0 < 0)
+			s->builtin0 = (int)(s->n - 1);
+	}
 	return 0;
 }
 
@@ -788,9 +878,15 @@ build_urls(struct site *s)
 		return -1;
 	for (i = 0; i < s->n; i++) {
 		struct page *p = &s->pages[i];
+		const struct special *sp = special_by_src(p->src);
 
-		if ((int)i != s->builtin404 &&
-		    (rc = url_from_source(p->src, &p->url, &p->out)) != URL_OK) {
+		if (sp != NULL)
+			rc = (p->url = strdup(sp->url)) == NULL ||
+			    (p->out = strdup(sp->url + 1)) == NULL ?
+			    URL_ENOMEM : URL_OK;
+		else
+			rc = url_from_source(p->src, &p->url, &p->out);
+		if (rc != URL_OK) {
 			if (rc == URL_ENOMEM)
 				break;
 			diag_add(s->d, (long)i,
@@ -827,38 +923,78 @@ build_urls(struct site *s)
 	return 0;
 }
 
-/* Checks the root-relative href="/..." and src="/..." of the layout itself
- * (footer links and the like), once for the whole site. Links with
+/* Is a link of the layout, as rendered, broken? */
+static int
+layout_link_broken(struct site *s, const char *href, buf *path)
+{
+	if (href[0] != '/' || href[1] == '/')
+		return 0;
+	return url_resolve("/", href, path) == URL_INTERNAL &&
+	    !link_target_ok(s, path->data, path->len);
+}
+
+/* -1 if the layout's href is fine; FM_LANG__MAX if it is broken; for an
+ * href made of the layout's words ({{ui.other_url}}), the language it is
+ * broken in, with val holding it there: Swedish (the e-service's) and
+ * every language the site has a start page in. Links with other
  * placeholders come from the configuration and are not checked. */
+static int
+layout_href_broken(struct site *s, const buf *href, buf *val, buf *path)
+{
+	struct tmpl_scope ui = { 0 };
+	int l;
+
+	if (memchr(href->data, '{', href->len) == NULL)
+		return layout_link_broken(s, href->data, path) ?
+		    FM_LANG__MAX : -1;
+	for (l = 0; l < FM_LANG__MAX; l++) {
+		if (l != FM_LANG_SV && !nav_has_lang(s->nav, l))
+			continue;
+		ui.vars = nav_ui(s->nav, l, &ui.n);
+		buf_reset(val);
+		if (tmpl_render(val, href->data, href->len, &ui, NULL) !=
+		    TMPL_OK)
+			return -1;
+		if (layout_link_broken(s, cstr(val), path))
+			return l;
+	}
+	return -1;
+}
+
+/* Checks the layout's own href="..." and src="..." (footer links and the
+ * like), once for the whole site. */
 static void
 check_layout_links(struct site *s)
 {
 	static const char *const attrs[] = { "href=\"", "src=\"" };
 	const char *t = s->layout.data, *e = t + s->layout.len, *p, *q, *v;
-	buf path = BUF_INIT, href = BUF_INIT;
+	buf path = BUF_INIT, href = BUF_INIT, val = BUF_INIT;
 	size_t k;
-	int line;
+	int line, l;
 
 	for (k = 0; k < sizeof attrs / sizeof attrs[0]; k++)
 		for (p = t; (p = strstr(p, attrs[k])) != NULL; p = q) {
 			v = p + strlen(attrs[k]);
 			if ((q = memchr(v, '"', (size_t)(e - v))) == NULL)
 				break;
-			if (*v != '/' || v[1] == '/' ||
-			    memchr(v, '{', (size_t)(q - v)) != NULL)
-				continue;
 			buf_reset(&href);
 			buf_put(&href, v, (size_t)(q - v));
-			if (url_resolve("/", href.data, &path) != URL_INTERNAL ||
-			    link_target_ok(s, path.data, path.len))
+			cstr(&href);
+			if ((l = layout_href_broken(s, &href, &val, &path)) < 0)
 				continue;
 			for (line = 1, v = t; v < p; v++)
 				line += *v == '\n';
-			diag_add(s->d, -1, s->layout_file.data, line,
-			    "broken link \"%s\"", href.data);
+			if (l == FM_LANG__MAX)
+				diag_add(s->d, -1, s->layout_file.data, line,
+				    "broken link \"%s\"", href.data);
+			else
+				diag_add(s->d, -1, s->layout_file.data, line,
+				    "broken link \"%s\" (\"%s\" on %s pages)",
+				    href.data, val.data, fm_lang_name(l));
 		}
 	buf_free(&path);
 	buf_free(&href);
+	buf_free(&val);
 }
 
 static void
@@ -893,12 +1029,13 @@ render_shell(struct site *s, buf *menu)
 	val[V_CRUMBS] = "{{{page.breadcrumbs}}}";
 	val[V_SUBNAV] = "{{{page.subnav}}}";
 	val[V_MENU] = cstr(menu);
-	rc = render_layout(s, val, &s->shell, &tei);
+	rc = render_layout(s, val, FM_LANG_SV, &s->shell, &tei);
 	if (rc == TMPL_OK)
 		return 0;
 	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX)
 		page_placeholder_errors(s->layout.data, s->layout.len,
-		    layout_scope(s, val, &ls), &scratch, layout_tmpl_error, s);
+		    layout_scope(s, val, FM_LANG_SV, &ls), &scratch,
+		    layout_tmpl_error, s);
 	else
 		tmpl_error(s->d, -1, s->layout_file.data, 0, rc, "");
 	buf_free(&scratch);
@@ -917,7 +1054,7 @@ write_sitewide(struct site *s, struct worker *w)
 	for (i = 0; i < s->n; i++) {
 		const struct page *p = &s->pages[i];
 
-		if (p->bad || strcmp(p->url, "/404.html") == 0)
+		if (p->bad || special_by_src(p->src) != NULL)
 			continue;
 		buf_puts(&w->page, "<url><loc>");
 		buf_puts_html(&w->page, s->site_url);
@@ -999,7 +1136,7 @@ site_build(const struct site_opts *o, struct site_stats *st, struct diag *d)
 	memset(st, 0, sizeof *st);
 	s.o = o;
 	s.d = d;
-	s.builtin404 = -1;
+	s.builtin0 = -1;
 	if (load_conf(&s) < 0 || load_layout(&s) < 0 || scan(&s) < 0)
 		goto out;
 	nw = jobs(&s);

@@ -1,5 +1,6 @@
 /* gen_nav.h — navigation built from the content tree: the main menu,
- * breadcrumbs and the in-section list ("subnav").
+ * breadcrumbs and the in-section list ("subnav"); and the layout's words
+ * (skip link, labels, footer links) in each language.
  *
  * The tree comes from URLs: a page's parent is its nearest ancestor URL
  * that is a page. Siblings are sorted by order (pages without one last),
@@ -15,6 +16,7 @@
 #include "buf.h"
 #include "gen_page.h"
 #include "gen_urlset.h"
+#include "tmpl.h"
 
 struct nav;
 
@@ -42,6 +44,18 @@ int nav_breadcrumbs(const struct nav *nv, int cur, buf *out);
  * if it has any, else its siblings); "" at the top level, for cur -1, or if
  * nav_new was not asked for subnavs. */
 int nav_subnav(const struct nav *nv, int cur, buf *out);
+
+/* The layout's words in lang (sv if out of range) as *n template
+ * variables "ui.NAME": ui.skip (skip link), ui.menu (the main menu's
+ * label), ui.phone, ui.email, ui.hours, ui.eservice, ui.about (the footer
+ * links' label), ui.contact, ui.a11y, ui.privacy (links to pages that are
+ * only in Swedish), ui.home (lang's start page), and the link to the other
+ * language: ui.other (its name, in it), ui.other_url, ui.other_lang. The
+ * wording lives in nav.c with the navigation's own. Valid as long as nv. */
+const struct tmpl_var *nav_ui(const struct nav *nv, int lang, size_t *n);
+
+/* Does lang have a start page ("/", "/en/")? */
+int nav_has_lang(const struct nav *nv, int lang);
 
 /* Is url a language's start page, or a page directly below one (where the
  * menu comes from)? */

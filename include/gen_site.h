@@ -9,6 +9,11 @@
  * per-page metadata is held for all pages, never their HTML. Then
  * sitemap.xml, robots.txt, the assets and the e-service shell (the layout
  * with the page's own placeholders left in, for kaa-fcgi) are written.
+ * The special pages 404.html, 413.html, 429.html and 50x.html (for nginx's
+ * error_page) are always built: from content/NAME.md if it exists, else
+ * from a built-in Swedish text; they are not in the sitemap. The layout
+ * gets the page's values (page.*), its words in the page's language (ui.*,
+ * see nav_ui) and the configuration.
  *
  * Build errors (bad front matter, unknown placeholder, broken internal link
  * in a page or in the layout, two files with one URL) are all collected,

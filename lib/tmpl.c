@@ -52,16 +52,18 @@ count_lines(const char *p, size_t n)
 	return lines;
 }
 
-/* Records where an error happened; name is copied up to a newline and
- * truncated to fit. */
+/* Records where an error happened: the line of at in the template that
+ * starts at tpl (counted only now, as errors are rare); name is copied up
+ * to a newline and truncated to fit. */
 static int
-fail(struct tmpl_errinfo *ei, int err, size_t line, const char *name,
-    size_t n)
+fail(struct tmpl_errinfo *ei, int err, const char *tpl, const char *at,
+    const char *name, size_t n)
 {
-	size_t i;
+	size_t i, line;
 
 	if (ei == NULL)
 		return err;
+	line = 1 + count_lines(tpl, (size_t)(at - tpl));
 	ei->line = line > 0x7fffffff ? 0x7fffffff : (int)line;
 	if (n >= sizeof ei->name)
 		n = sizeof ei->name - 1;
@@ -74,7 +76,7 @@ fail(struct tmpl_errinfo *ei, int err, size_t line, const char *name,
 /* Parses the placeholder starting at p ("{{" already seen at p[0..1]) and
  * renders it. On success *end points just past it. */
 static int
-placeholder(buf *out, const char *p, const char *e, size_t line,
+placeholder(buf *out, const char *tpl, const char *p, const char *e,
     const struct tmpl_scope *scope, struct tmpl_errinfo *ei, const char **end)
 {
 	const char *q, *name, *v;
@@ -93,16 +95,16 @@ placeholder(buf *out, const char *p, const char *e, size_t line,
 	while (q < e && is_space(*q))
 		q++;
 	if (namelen == 0 || (size_t)(e - q) < nbrace)
-		return fail(ei, TMPL_ESYNTAX, line, p + nbrace,
+		return fail(ei, TMPL_ESYNTAX, tpl, p, p + nbrace,
 		    (size_t)(e - p) - nbrace);
 	for (i = 0; i < nbrace; i++)
 		if (q[i] != '}')
-			return fail(ei, TMPL_ESYNTAX, line, p + nbrace,
+			return fail(ei, TMPL_ESYNTAX, tpl, p, p + nbrace,
 			    (size_t)(e - p) - nbrace);
 	if ((v = tmpl_lookup(scope, name, namelen)) == NULL)
-		return fail(ei, TMPL_EUNKNOWN, line, name, namelen);
+		return fail(ei, TMPL_EUNKNOWN, tpl, p, name, namelen);
 	if ((raw ? buf_puts(out, v) : buf_puts_html(out, v)) < 0)
-		return fail(ei, TMPL_ENOMEM, line, name, namelen);
+		return fail(ei, TMPL_ENOMEM, tpl, p, name, namelen);
 	*end = q + nbrace;
 	return TMPL_OK;
 }
@@ -112,7 +114,6 @@ tmpl_render(buf *out, const char *tpl, size_t len,
     const struct tmpl_scope *scope, struct tmpl_errinfo *ei)
 {
 	const char *p = tpl, *e = tpl + len, *q;
-	size_t line = 1;
 	int rc;
 
 	while (p < e) {
@@ -124,16 +125,15 @@ tmpl_render(buf *out, const char *tpl, size_t len,
 		if (q == NULL)
 			q = e;
 		if (buf_put(out, p, (size_t)(q - p)) < 0)
-			return fail(ei, TMPL_ENOMEM, line, "", 0);
-		line += count_lines(p, (size_t)(q - p));
+			return fail(ei, TMPL_ENOMEM, tpl, q, "", 0);
 		if (q == e)
 			break;
-		rc = placeholder(out, q, e, line, scope, ei, &p);
+		rc = placeholder(out, tpl, q, e, scope, ei, &p);
 		if (rc != TMPL_OK)
 			return rc;
 	}
 	if (out->oom)
-		return fail(ei, TMPL_ENOMEM, line, "", 0);
+		return fail(ei, TMPL_ENOMEM, tpl, e, "", 0);
 	if (ei != NULL) {
 		ei->line = 0;
 		ei->name[0] = '\0';

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { env, launch, newPage, sitemapUrls, fillValid, submit, ROOT } from './lib.mjs';
+import { env, launch, newPage, sitemapUrls, fillValid, submit, ROOT, SPECIAL_PAGES } from './lib.mjs';
 
 const BASE = env('KAA_URL');
 const SITE = env('KAA_SITE_DIR');
@@ -52,6 +52,35 @@ async function checkAxe(where) {
 async function checkLang(where, expected) {
 	const lang = await page.evaluate(() => document.documentElement.lang);
 	assert.equal(lang, expected, `${where}: <html lang>`);
+}
+
+// The layout's words are in the page's language (site/layout.html's
+// {{ui.*}}, from generator/nav.c), and the link to the other language is
+// marked with that language.
+const WORDS = {
+	sv: { skip: 'Gå direkt till innehållet', menu: 'Huvudmeny', about: 'Om webbplatsen',
+		other: { text: 'In English', lang: 'en', href: '/en/' } },
+	en: { skip: 'Skip to content', menu: 'Main menu', about: 'About this website',
+		other: { text: 'På svenska', lang: 'sv', href: '/' } },
+};
+
+async function checkWords(where, lang) {
+	const w = WORDS[lang];
+	const skip = page.locator('a.skip-link');
+	assert.equal((await skip.textContent()).trim(), w.skip, `${where}: the skip link's words`);
+	assert.equal(await skip.getAttribute('lang'), null, `${where}: the skip link is in the page's language`);
+	assert.equal(await page.locator('nav.site-nav').getAttribute('aria-label'), w.menu, `${where}: the menu's label`);
+	assert.equal(await page.locator('nav.site-footer__links').getAttribute('aria-label'), w.about,
+		`${where}: the footer links' label`);
+	const other = page.locator(`.site-footer a[lang="${w.other.lang}"][hreflang="${w.other.lang}"]`);
+	assert.equal(await other.count(), 1, `${where}: one link to the other language, marked lang="${w.other.lang}"`);
+	assert.equal(await other.getAttribute('href'), w.other.href, `${where}: the other language's start page`);
+	assert.equal((await other.textContent()).trim(), w.other.text, `${where}: the other language's name`);
+	// On English pages a link to a page only in Swedish says so in words: a
+	// screen reader does not announce hreflang.
+	if (lang === 'en')
+		for (const t of await page.locator('.site-footer a[hreflang="sv"]:not([lang])').allTextContents())
+			assert.match(t, /\(in Swedish\)$/, `${where}: "${t}" leads to a Swedish page and must say so`);
 }
 
 // The first Tab from the top of a freshly loaded page reaches a skip link;
@@ -145,7 +174,7 @@ async function checkNarrow(where) {
 async function checkPrint(where) {
 	await page.emulateMedia({ media: 'print' });
 	try {
-		for (const sel of ['nav[aria-label="Huvudmeny"]', '.skip-link', '.site-footer nav'])
+		for (const sel of ['.site-nav', '.skip-link', '.site-footer nav'])
 			if (await page.locator(sel).count() > 0)
 				assert.ok(!(await page.locator(sel).first().isVisible()), `${where}: ${sel} is hidden in print`);
 		assert.ok(await page.locator('main h1').isVisible(), `${where}: the title is printed`);
@@ -161,6 +190,7 @@ async function checkAll(where, lang) {
 		try { await fn(where, ...args); } catch (e) { failures.push(e.message); }
 	};
 	await run(checkLang, lang);
+	await run(checkWords, lang);
 	await run(checkAxe);        // first, on the page as loaded, nothing focused
 	await run(checkSkipLink);
 	await run(checkFocusVisible);
@@ -171,7 +201,7 @@ async function checkAll(where, lang) {
 
 const langOf = (url) => (new URL(url).pathname.match(/^\/en(\/|$)/) ? 'en' : 'sv');
 
-const pages = [...sitemapUrls(SITE, BASE), BASE + '/404.html'];
+const pages = [...sitemapUrls(SITE, BASE), ...SPECIAL_PAGES.map((p) => `${BASE}/${p}`)];
 for (const url of pages) {
 	const path = url.slice(BASE.length) || '/';
 	test(`page ${path}`, async () => {

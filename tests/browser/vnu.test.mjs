@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { env, launch, newPage, fillValid, submit, filesUnder, ROOT } from './lib.mjs';
+import { env, launch, newPage, fillValid, submit, filesUnder, ROOT, SPECIAL_PAGES } from './lib.mjs';
 
 const SITE = env('KAA_SITE_DIR');
 const FORM = env('KAA_FORM_URL');
@@ -74,7 +74,8 @@ after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 test('the checker saw the site and the e-service pages', () => {
 	assert.ok([...files.values()].some((n) => n === 'index.html'), 'index.html was checked');
-	assert.ok([...files.values()].some((n) => n === '404.html'), '404.html was checked');
+	for (const p of SPECIAL_PAGES)
+		assert.ok([...files.values()].some((n) => n === p), `${p} was checked`);
 	assert.ok([...files.values()].some((n) => n.endsWith('.css')), 'the stylesheets were checked');
 	assert.equal([...files.values()].filter((n) => n.startsWith('e-service:')).length, 4);
 	const unknown = [...errorsByFile.keys()].filter((f) => !files.has(f));

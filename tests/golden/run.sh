@@ -121,16 +121,17 @@ got=$(changed "$d/i2" "$d/i3" | tr '\n' ' ')
 [ "$(summary_written "$d")" = 1 ] ||
 	fail "incremental: body change: $(cat "$d/stdout")"
 
-# A menu title: every Swedish page (they show the menu) and the shell, but
-# not the English pages, the sitemap or the assets.
+# A menu title: every Swedish page (they show the menu; so do the built-in
+# 413, 429 and 50x pages) and the shell, but not the English pages, the
+# sitemap or the assets.
 sed -i 's/^title: Kontakt$/title: Kontakta oss/' "$d/content/kontakt.md"
 (cd "$d" && gen site -c conf.ini -i content -t site -o out >stdout 2>stderr) ||
 	fail "incremental: fourth build failed"
 inodes "$d" >"$d/i4"
 got=$(changed "$d/i3" "$d/i4" | tr '\n' ' ')
-want="./404.html ./index.html ./kontakt/index.html ./skolor/index.html ./unga/arbete/index.html ./unga/index.html ./unga/ovrigt/index.html ./unga/stod/index.html "
+want="./404.html ./413.html ./429.html ./50x.html ./index.html ./kontakt/index.html ./skolor/index.html ./unga/arbete/index.html ./unga/index.html ./unga/ovrigt/index.html ./unga/stod/index.html "
 [ "$got" = "$want" ] || fail "incremental: menu change rewrote: $got"
-[ "$(summary_written "$d")" = 9 ] ||   # the 8 pages and the shell
+[ "$(summary_written "$d")" = 12 ] ||   # the 11 pages and the shell
 	fail "incremental: menu change: $(cat "$d/stdout")"
 
 # A build from another working directory, with -o from the conf.
@@ -153,6 +154,30 @@ for kommun in exempelkommun:08-465 provstad:031-390; do
 	else
 		fail "the real site for $id: $(cat "$o/stdout")"
 	fi
+	# The real layout speaks the page's language: Swedish pages and the
+	# shell in Swedish with a link to English, English pages in English
+	# with a link back; the special pages in Swedish, with the phone.
+	for f in index.html unga/index.html 429.html ../shell.html; do
+		grep -q 'class="skip-link" href="#innehall">Gå direkt till innehållet<' "$o/site/$f" &&
+		grep -q 'aria-label="Huvudmeny"' "$o/site/$f" &&
+		grep -q '<a href="/en/" lang="en" hreflang="en">In English</a>' "$o/site/$f" &&
+		! grep -q 'Skip to content' "$o/site/$f" ||
+			fail "the real site for $id: $f is not all Swedish"
+	done
+	for f in en/index.html en/help/index.html; do
+		grep -q '^<html lang="en">' "$o/site/$f" &&
+		grep -q 'class="skip-link" href="#innehall">Skip to content<' "$o/site/$f" &&
+		grep -q 'aria-label="Main menu"' "$o/site/$f" &&
+		grep -q '<a href="/" lang="sv" hreflang="sv">På svenska</a>' "$o/site/$f" &&
+		grep -q 'hreflang="sv">Accessibility of this website (in Swedish)<' "$o/site/$f" &&
+		! grep -q -e 'Gå direkt' -e 'Huvudmeny' -e 'In English</a>' "$o/site/$f" ||
+			fail "the real site for $id: $f is not in English"
+	done
+	for f in 413.html 429.html 50x.html; do
+		grep -q '^<html lang="sv">' "$o/site/$f" || fail "the real site for $id: no $f"
+		grep -q "$f" "$o/site/sitemap.xml" && fail "the real site for $id: $f in the sitemap"
+	done
+	grep -q "$phone" "$o/site/50x.html" || fail "the real site for $id: 50x.html lacks the phone"
 	rm -rf "$o"
 done
 

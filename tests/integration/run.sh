@@ -24,6 +24,14 @@ post() {
 		--data-binary "$2" "$FORM"
 }
 status() { sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$T/$1.h"; }
+# our_page FILE-PREFIX STATUS PHRASE: nginx answered STATUS with kaa-gen's
+# Swedish page (the site's layout: its skip link; lang="sv"; the phrase),
+# not its English default.
+our_page() {
+	test "$(status "$1")" = "$2" && grep -q "$3" "$T/$1.b" &&
+		grep -q 'class="skip-link" href="#innehall">Gå direkt till innehållet<' "$T/$1.b" &&
+		grep -q '<html lang="sv">' "$T/$1.b" && ! grep -q '<center>nginx</center>' "$T/$1.b"
+}
 rows() { sqlite3 "$KAA_INBOX" 'SELECT count(*) FROM submission' 2>/dev/null || echo 0; }
 inbox() { $BIN/kaa-inbox "$@" -c "$KAA_CONF" --secret "$KAA_SECRET"; }
 
@@ -85,9 +93,10 @@ check "20 or older is not stored" test "$(rows)" = "$before"
 # --- hostile or odd requests
 curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' --data 'x' "$FORM" > "$T/c415"
 check "wrong content type answers 415" test "$(cat "$T/c415")" = 415
-head -c 20000 /dev/zero | tr '\0' a | curl -s -o /dev/null -w '%{http_code}' \
-	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$FORM" > "$T/c413"
-check "body over 16 KiB stopped by nginx (413)" test "$(cat "$T/c413")" = 413
+head -c 20000 /dev/zero | tr '\0' a | curl -s -o "$T/c413.b" -D "$T/c413.h" \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$FORM"
+check "body over 16 KiB stopped by nginx (413)" test "$(status c413)" = 413
+check "413 answers with our Swedish page" our_page c413 413 'För mycket text'
 curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
 	--data "$VALID&admin=1" "$FORM" > "$T/c400"
 check "unknown field answers 400" test "$(cat "$T/c400")" = 400
@@ -100,7 +109,8 @@ lockpid=$!
 sleep 0.3
 post locked "$VALID"
 check "locked database answers 503" test "$(status locked)" = 503
-check "503 keeps what was typed" grep -q 'value="Integra Testsson"' "$T/locked.b"
+check "503 keeps what was typed (kaa-fcgi's page, not nginx's 50x page)" sh -c \
+	"grep -q 'value=\"Integra Testsson\"' '$T/locked.b' && ! grep -q 'E-tjänsten fungerar inte just nu' '$T/locked.b'"
 check "503 says Retry-After" grep -qi '^retry-after:' "$T/locked.h"
 wait $lockpid
 post after "$VALID"
@@ -159,6 +169,18 @@ python3 tests/integration/fcgi_stop.py "$KAA_TMP/run/kaa-fcgi.sock" \
 sed 's/^/    /' "$T/stop"
 check "kaa-fcgi stops cleanly with requests under way" grep -q 'stop: all passed' "$T/stop"
 
+# --- kaa-fcgi down, nginx up: 502 with our page, for the form and a post
+pid=$(cat "$KAA_TMP/run/kaa-fcgi.pid" 2>/dev/null)
+[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null   # already stopped, unless that failed
+i=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+curl -s -D "$T/down.h" -o "$T/down.b" "$FORM"
+check "the form with kaa-fcgi stopped answers 502 with our page" \
+	our_page down 502 'E-tjänsten fungerar inte just nu'
+post downpost "$VALID"
+check "a submission with kaa-fcgi stopped answers 502 with our page" \
+	our_page downpost 502 'E-tjänsten fungerar inte just nu'
+check "the 50x page has the office's phone" grep -q 'href="tel:+46846500410"' "$T/downpost.b"
+
 # --- nginx's rate limit on submissions (a server with a strict limit)
 oldtmp=$KAA_TMP
 kaa_server_stop
@@ -172,6 +194,12 @@ for i in 1 2 3 4 5 6; do
 done > "$T/rl"
 check "rate limit lets the burst through" test "$(grep -c '^303$' "$T/rl")" -ge 2
 check "rate limit answers 429 past the burst" grep -q '^429$' "$T/rl"
+before=$(rows)
+post rl429 "$VALID"
+check "429 answers with our Swedish page" our_page rl429 429 'För många försök'
+check "429 stores nothing" test "$(rows)" = "$before"
+check "the log names the request, not the error page" sh -c \
+	"grep -q ' POST /e-tjanst/exempelkommun/sysselsattning 429 ' '$KAA_TMP/run/nginx-access.log' && ! grep -q ' /429.html ' '$KAA_TMP/run/nginx-access.log'"
 curl -s -o /dev/null -w '%{http_code}' "$FORM" > "$T/rlget"
 check "reading the form is not rate limited" test "$(cat "$T/rlget")" = 200
 

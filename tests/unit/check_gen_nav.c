@@ -1,5 +1,5 @@
-/* check_gen_nav.c — unit tests for kaa-gen's menu, breadcrumbs and subnav
- * (gen_nav.h). */
+/* check_gen_nav.c — unit tests for kaa-gen's menu, breadcrumbs and subnav,
+ * and the layout's words per language (gen_nav.h). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +209,85 @@ START_TEST(test_no_subnav_wanted)
 }
 END_TEST
 
+/* The layout's words: a layout renders in the page's language. */
+static char *
+ui_render(const struct nav *n, int lang, const char *tpl)
+{
+	struct tmpl_scope sc = { 0 };
+	buf b = BUF_INIT;
+
+	sc.vars = nav_ui(n, lang, &sc.n);
+	ck_assert_int_eq(tmpl_render(&b, tpl, strlen(tpl), &sc, NULL),
+	    TMPL_OK);
+	buf_puts(&b, "");
+	return buf_detach(&b);
+}
+
+#define UI_TPL "<a href=\"#innehall\">{{ui.skip}}</a>|" \
+	"<nav aria-label=\"{{ui.menu}}\">|<a href=\"{{ui.home}}\">|" \
+	"<a href=\"{{ui.other_url}}\" lang=\"{{ui.other_lang}}\" " \
+	"hreflang=\"{{ui.other_lang}}\">{{ui.other}}</a>|" \
+	"<a href=\"/tillganglighet/\" hreflang=\"sv\">{{ui.a11y}}</a>"
+
+START_TEST(test_ui_words)
+{
+	const struct tmpl_var *sv, *en;
+	size_t nsv, nen, k;
+	char *r;
+
+	r = ui_render(nv, FM_LANG_SV, UI_TPL);
+	ck_assert_str_eq(r, "<a href=\"#innehall\">Gå direkt till innehållet"
+	    "</a>|<nav aria-label=\"Huvudmeny\">|<a href=\"/\">|"
+	    "<a href=\"/en/\" lang=\"en\" hreflang=\"en\">In English</a>|"
+	    "<a href=\"/tillganglighet/\" hreflang=\"sv\">Tillgänglighet på "
+	    "webbplatsen</a>");
+	free(r);
+	r = ui_render(nv, FM_LANG_EN, UI_TPL);
+	ck_assert_str_eq(r, "<a href=\"#innehall\">Skip to content</a>|"
+	    "<nav aria-label=\"Main menu\">|<a href=\"/en/\">|"
+	    "<a href=\"/\" lang=\"sv\" hreflang=\"sv\">På svenska</a>|"
+	    "<a href=\"/tillganglighet/\" hreflang=\"sv\">Accessibility of "
+	    "this website (in Swedish)</a>");
+	free(r);
+	r = ui_render(nv, 42, "{{ui.skip}}");   /* out of range: Swedish */
+	ck_assert_str_eq(r, "Gå direkt till innehållet");
+	free(r);
+
+	/* Every word in both languages, in the same order, translated. */
+	sv = nav_ui(nv, FM_LANG_SV, &nsv);
+	en = nav_ui(nv, FM_LANG_EN, &nen);
+	ck_assert_uint_eq(nsv, nen);
+	ck_assert_uint_ge(nsv, 14);
+	for (k = 0; k < nsv; k++) {
+		ck_assert_str_eq(sv[k].name, en[k].name);
+		ck_assert_int_eq(strncmp(sv[k].name, "ui.", 3), 0);
+		ck_assert_ptr_nonnull(sv[k].value);
+		ck_assert_ptr_nonnull(en[k].value);
+		ck_assert_msg(*sv[k].value != '\0' && strcmp(sv[k].value,
+		    en[k].value) != 0, "%s: same in both languages", sv[k].name);
+	}
+}
+END_TEST
+
+START_TEST(test_has_lang)
+{
+	struct urlset *u2 = urlset_new(4);
+	struct nav *n2;
+
+	ck_assert_int_eq(nav_has_lang(nv, FM_LANG_SV), 1);
+	ck_assert_int_eq(nav_has_lang(nv, FM_LANG_EN), 1);
+	ck_assert_int_eq(nav_has_lang(nv, 42), 0);
+	/* pages 0..8 are Swedish only: no /en/ */
+	ck_assert_int_eq(urlset_add(u2, pages[0].url, 0, NULL), 0);
+	n2 = nav_new(pages, 1, u2, 0);
+	ck_assert_ptr_nonnull(n2);
+	ck_assert_int_eq(nav_has_lang(n2, FM_LANG_SV), 1);
+	ck_assert_int_eq(nav_has_lang(n2, FM_LANG_EN), 0);
+	nav_free(n2);
+	urlset_free(u2);
+}
+END_TEST
+
 static const struct collate_case {
 	const char *a, *b;
 	int         sign;
@@ -250,6 +329,8 @@ nav_suite(void)
 	tcase_add_test(tc, test_breadcrumbs);
 	tcase_add_test(tc, test_subnav);
 	tcase_add_test(tc, test_no_subnav_wanted);
+	tcase_add_test(tc, test_ui_words);
+	tcase_add_test(tc, test_has_lang);
 	tcase_add_loop_test(tc, test_collate, 0,
 	    (int)(sizeof collate_cases / sizeof collate_cases[0]));
 	suite_add_tcase(s, tc);
