@@ -53,17 +53,11 @@ url_from_source(const char *rel, char **url, char **out)
 		return URL_ENAME;
 	is_index = (stem == 5 && memcmp(base, "index", 5) == 0) ||
 	    (stem == 6 && memcmp(base, "_index", 6) == 0);
-	if (base == rel && stem == 3 && memcmp(base, "404", 3) == 0) {
-		*url = cat3("", 0, "", 0, "/404.html");
-		*out = cat3("", 0, "", 0, "404.html");
-	} else {
-		/* "a/b.md" -> "/a/b/" and "a/b/index.html"; an index page
-		 * stands for its directory: "a/index.md" -> "/a/" */
-		keep = is_index ? (size_t)(base - rel) : stem + (size_t)(base - rel);
-		*url = cat3("/", 1, rel, keep, is_index ? "" : "/");
-		*out = cat3(rel, keep, "", 0, is_index ? "index.html" :
-		    "/index.html");
-	}
+	/* "a/b.md" -> "/a/b/" and "a/b/index.html"; an index page stands
+	 * for its directory: "a/index.md" -> "/a/" */
+	keep = is_index ? (size_t)(base - rel) : stem + (size_t)(base - rel);
+	*url = cat3("/", 1, rel, keep, is_index ? "" : "/");
+	*out = cat3(rel, keep, "", 0, is_index ? "index.html" : "/index.html");
 	if (*url == NULL || *out == NULL) {
 		free(*url);
 		free(*out);

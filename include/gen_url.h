@@ -5,7 +5,7 @@
  *   index.md, _index.md     -> /            out: index.html
  *   a/index.md, a/_index.md -> /a/          out: a/index.html
  *   a/b.md                  -> /a/b/        out: a/b/index.html
- *   404.md (top level only) -> /404.html    out: 404.html
+ * (The special pages, 404.md and the error pages, are mapped by site.c.)
  * File and directory names may use only A-Z a-z 0-9 - _ . so that URLs need
  * no escaping. */
 #ifndef KAA_GEN_URL_H

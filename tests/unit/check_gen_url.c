@@ -22,7 +22,8 @@ static const struct map_case {
 	{ "a/b.md", URL_OK, "/a/b/", "a/b/index.html" },
 	{ "kontakt.md", URL_OK, "/kontakt/", "kontakt/index.html" },
 	{ "a/b/c-d_e.md", URL_OK, "/a/b/c-d_e/", "a/b/c-d_e/index.html" },
-	{ "404.md", URL_OK, "/404.html", "404.html" },
+	/* the special pages (404.md ...) are kaa-gen's site.c's to map */
+	{ "404.md", URL_OK, "/404/", "404/index.html" },
 	{ "a/404.md", URL_OK, "/a/404/", "a/404/index.html" },
 	{ "en/youth/index.md", URL_OK, "/en/youth/", "en/youth/index.html" },
 	{ "v1.2.md", URL_OK, "/v1.2/", "v1.2/index.html" },
