@@ -38,7 +38,10 @@
  * comes from content/NAME.md if there is one, else from the Swedish text
  * here. On 413 and 429 kaa-fcgi never saw the form, so nothing was
  * stored; on 502 or 504 it may have been (a worker that died after the
- * commit), so 50x says "not sure". The browser keeps what was typed for
+ * commit), so 50x says "not sure". The built-in texts use no setting,
+ * so any configuration can build them; 50x points at the contact details
+ * our layout's footer shows (a site whose layout has none gives its own
+ * content/50x.md). The browser keeps what was typed for
  * the back button, except the personnummer (autocomplete="off"): the
  * texts say exactly that, and tests/browser/form.test.mjs checks it. */
 #define BACK_KEEPS "Gå tillbaka till formuläret med webbläsarens " \
@@ -84,8 +87,8 @@ static const struct special {
 	  BACK_KEEPS " Skriv ditt personnummer igen och skicka formuläret om "
 	  "en stund.\n"
 	  "\n"
-	  "Du kan också ringa oss på [{{office.phone}}]({{office.phone_href}}) "
-	  "eller mejla till [{{office.email}}](mailto:{{office.email}}).\n" },
+	  "Du kan också ringa eller mejla oss. Telefonnummer och e-post "
+	  "finns längst ner på sidan.\n" },
 };
 #define NSPECIAL (sizeof special_pages / sizeof special_pages[0])
 
