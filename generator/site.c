@@ -92,6 +92,16 @@ static const struct special {
 };
 #define NSPECIAL (sizeof special_pages / sizeof special_pages[0])
 
+/* One thread's share of the pages, [next, end). Each thread works through
+ * its own share first, then helps with the others': pages come sorted by
+ * path, so the threads mostly write in different directories and do not
+ * wait on each other's locks on them (on ext4 a creation holds its
+ * directory's lock for long). A cache line each: all threads write them. */
+struct share {
+	_Alignas(64) atomic_size_t next;
+	size_t end;
+};
+
 struct site {
 	const struct site_opts *o;
 	struct conf   *conf;
@@ -110,11 +120,9 @@ struct site {
 	struct nav    *nav;
 	int            want_subnav;  /* the layout uses page.subnav */
 	int            check_only;   /* errors already: check, write nothing */
-	/* the next page to hand out: threads write it, and the fields
-	 * around it are read on every page, so it has a line of its own */
-	_Alignas(64) atomic_size_t next;
-	char           pad_next[64 - sizeof(atomic_size_t)];
 	struct diag   *d;
+	struct share   shares[MAX_JOBS];
+	int            nshares;
 };
 
 struct worker;
@@ -127,6 +135,7 @@ struct worker {
 	_Alignas(64)
 	struct site *s;
 	pthread_t    th;
+	int          id;          /* its own share: s->shares[id] */
 	int          started;
 	work_fn     *fn;
 	buf          src, tmp, html, page, menu, crumbs, subnav;
@@ -320,15 +329,17 @@ static void
 work_loop(struct worker *w)
 {
 	struct site *s = w->s;
+	struct share *sh;
 	size_t i, start, end;
+	int j;
 
-	for (;;) {
-		start = atomic_fetch_add(&s->next, CHUNK);
-		if (start >= s->n)
-			break;
-		end = start + CHUNK < s->n ? start + CHUNK : s->n;
-		for (i = start; i < end; i++)
-			w->fn(w, i);
+	for (j = 0; j < s->nshares; j++) {
+		sh = &s->shares[(w->id + j) % s->nshares];
+		while ((start = atomic_fetch_add(&sh->next, CHUNK)) < sh->end) {
+			end = start + CHUNK < sh->end ? start + CHUNK : sh->end;
+			for (i = start; i < end; i++)
+				w->fn(w, i);
+		}
 	}
 }
 
@@ -345,9 +356,12 @@ run_pass(struct site *s, struct worker *w, int nw, work_fn *fn)
 {
 	int k;
 
-	atomic_store(&s->next, 0);
-	for (k = 0; k < nw; k++)
+	for (k = 0; k < nw; k++) {
+		atomic_store(&s->shares[k].next, s->n * (size_t)k / (size_t)nw);
+		s->shares[k].end = s->n * (size_t)(k + 1) / (size_t)nw;
 		w[k].fn = fn;
+	}
+	s->nshares = nw;
 	for (k = 1; k < nw; k++)
 		w[k].started = pthread_create(&w[k].th, NULL, thread_main,
 		    &w[k]) == 0;
@@ -1145,6 +1159,7 @@ site_build(const struct site_opts *o, struct site_stats *st, struct diag *d)
 	nw = jobs(&s);
 	for (k = 0; k < nw; k++) {
 		w[k].s = &s;
+		w[k].id = k;
 		if ((w[k].pool = page_pool_new()) == NULL) {
 			diag_add(d, -1, "kaa-gen", 0, "out of memory");
 			goto out;
