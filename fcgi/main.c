@@ -65,6 +65,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->workers = 4;
 	o->timeout = 10;
+	o->busy_ms = 5000;      /* as inbox.h's default */
 	o->socket_mode = 0660;
 	while ((c = getopt(argc, argv, "s:w:p:b:m:t:h")) != -1) {
 		switch (c) {
@@ -82,7 +83,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->nconfs = argc - optind;
 	if (o->socket == NULL || o->nconfs < 1 || o->nconfs > MAX_SITES ||
 	    o->workers < 1 || o->workers > MAX_WORKERS || o->busy_ms < 0 ||
-	    o->timeout < 1)
+	    o->busy_ms > 60000 || o->timeout < 1 || o->timeout > 3600)
 		return -1;
 	return 0;
 }
@@ -292,6 +293,7 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 	FCGX_Request rq;
 	struct es_response resp;
 	char *body = malloc(FORM_BODY_MAX + 1);
+	sigset_t mask;
 	int failures = 0;
 
 	/* Workers hold submissions in memory: no core dumps, no ptrace by
@@ -302,10 +304,15 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != master_pid)
 		return 1;
+	stop_signals(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (body == NULL || FCGX_InitRequest(&rq, sock, 0) != 0)
 		return 1;
 	buf_init(&resp.body);
-	while (!stop_pending()) {
+	/* No stop check before accept(): once the master has shut the
+	 * socket, accept() still hands out the connections nginx has queued
+	 * (their requests already sent) and only then fails. */
+	for (;;) {
 		if (FCGX_Accept_r(&rq) < 0) {
 			if (stop_pending())
 				break;
@@ -327,19 +334,16 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 	return stop_pending() ? 0 : 1;
 }
 
+/* The master keeps the stop signals blocked (see supervise), so a worker
+ * is born with them blocked. */
 static pid_t spawn(int sock, struct es_site *sites, size_t n, int timeout)
 {
-	sigset_t stop, old;
 	pid_t pid;
 
-	/* blocked across fork: the worker is born with them blocked */
-	stop_signals(&stop);
-	sigprocmask(SIG_BLOCK, &stop, &old);
 	master_pid = getpid();
 	pid = fork();
 	if (pid == 0)
 		_exit(worker(sock, sites, n, timeout));
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
 		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
 	return pid;
@@ -363,17 +367,33 @@ static void write_pidfile(const char *path)
 	close(fd);
 }
 
-/* Waits for the workers to finish what they are doing, at most about
- * seconds (a request's timeout, plus the 2 s libfcgi gives a new
- * connection to start talking); then ends the rest. */
-static void reap(const pid_t *pids, int nw, int seconds)
+/* Forgets a worker that has ended, so no signal can reach another
+ * process that later gets its pid. Its slot, or -1 if not ours. */
+static int forget(pid_t *pids, int nw, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < nw; i++)
+		if (pids[i] == pid) {
+			pids[i] = 0;
+			return i;
+		}
+	return -1;
+}
+
+/* Waits for the workers to finish what they are doing, at most seconds;
+ * then ends the rest. */
+static void reap(pid_t *pids, int nw, int seconds)
 {
 	int i, status, ticks = seconds * 20;
 	pid_t r;
 
 	for (;;) {
-		if ((r = waitpid(-1, &status, WNOHANG)) > 0 ||
-		    (r < 0 && errno == EINTR))
+		if ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+			forget(pids, nw, r);
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 || ticks-- <= 0)   /* ECHILD: all are gone */
 			break;
@@ -388,43 +408,49 @@ static void reap(const pid_t *pids, int nw, int seconds)
 		;
 }
 
-/* Keeps o->workers workers alive until told to stop, then stops them. */
+static void on_child(int sig)
+{
+	(void)sig;      /* only to wake sigsuspend */
+}
+
+/* Keeps o->workers workers alive until told to stop, then stops them.
+ * The stop signals and SIGCHLD stay blocked except inside sigsuspend, so
+ * a stop cannot slip in between the check and the wait. */
 static void supervise(const struct options *o, int sock, struct es_site *sites,
     size_t n)
 {
 	pid_t pids[MAX_WORKERS], pid;
+	sigset_t block, wait_mask;
 	int i, status;
 
+	stop_signals(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	set_handler(SIGCHLD, on_child, 0);
 	for (i = 0; i < o->workers; i++)
 		pids[i] = spawn(sock, sites, n, o->timeout);
 	while (!stopping) {
-		for (i = 0; i < o->workers; i++)   /* slots where fork failed */
-			if (pids[i] < 0 && !stopping)
-				pids[i] = spawn(sock, sites, n, o->timeout);
-		pid = waitpid(-1, &status, 0);
-		if (pid < 0) {
-			if (errno == ECHILD)
-				sleep(1);
-			else if (errno != EINTR)
-				break;
-			continue;
-		}
-		for (i = 0; i < o->workers && !stopping; i++)
-			if (pids[i] == pid) {
-				fprintf(stderr, "kaa-fcgi: worker %d ended (status %d); "
-				    "starting a new one\n", (int)pid, status);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if ((i = forget(pids, o->workers, pid)) >= 0)
+				fprintf(stderr, "kaa-fcgi: worker %d ended (status "
+				    "%d); starting a new one\n", (int)pid, status);
+		for (i = 0; i < o->workers; i++)
+			if (pids[i] <= 0) {
 				sleep(1);   /* no fork storm if workers die at once */
 				pids[i] = spawn(sock, sites, n, o->timeout);
 			}
+		sigsuspend(&wait_mask);
 	}
 	/* Signal first, then shut the socket: a worker woken in accept()
-	 * then finds the stop pending. Connections still waiting in the
-	 * backlog are refused. */
+	 * then finds the stop pending. New connections are refused; those
+	 * already queued are still served. */
 	for (i = 0; i < o->workers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
 	shutdown(sock, SHUT_RD);
-	reap(pids, o->workers, o->timeout + 3);
+	/* a request may take: 2 s for its first bytes (libfcgi), a read and a
+	 * write timeout each, and the wait for the inbox's lock */
+	reap(pids, o->workers, 2 + 2 * o->timeout + o->busy_ms / 1000 + 1);
 }
 
 int main(int argc, char **argv)

@@ -331,6 +331,9 @@ build_subnavs(struct nav *nv)
 	return rc;
 }
 
+/* The words and other_lang are written for exactly two languages. */
+_Static_assert(FM_LANG__MAX == 2, "ui_words and other_lang want two languages");
+
 /* The other language of two. */
 static int
 other_lang(int l)

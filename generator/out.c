@@ -151,6 +151,7 @@ out_write(const char *path, const void *data, size_t n, buf *scratch)
 	/* The directory first: one we have just made is empty, so in a build
 	 * from scratch there is nothing to compare with (one call per page
 	 * instead of a failing stat and open). */
+	dir[0] = '\0';
 	if (parent_dir(path, dir, sizeof dir) == 0 && (mkdir(dir, 0777) == 0 ||
 	    (errno == ENOENT && out_mkdirs(dir) == 0))) {
 		if (write_fresh(path, data, n) == 0)
@@ -165,7 +166,7 @@ out_write(const char *path, const void *data, size_t n, buf *scratch)
 	case NOTREG:
 		return OUT_ENOTREG;
 	case MISSING:
-		if (write_new(dir, path, data, n) == 0)
+		if (dir[0] != '\0' && write_new(dir, path, data, n) == 0)
 			return OUT_WRITTEN;
 		break;
 	}

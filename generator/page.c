@@ -120,10 +120,12 @@ pool_reset(struct page_pool *p)
 	p->last = NULL;
 }
 
+/* Sizes beyond half the address space are refused, so no sum of a size
+ * and a header or an offset can wrap around. */
 static size_t
 round16(size_t n)
 {
-	if (n > SIZE_MAX - 2 * POOL_HDR)
+	if (n > SIZE_MAX / 2)
 		oom();
 	return (n + 15) & ~(size_t)15;
 }

@@ -50,11 +50,13 @@ enum conf_err {
 	CONF_EDUP,       /* a setting given twice: ei->key */
 	CONF_ETOOMANY,   /* more than CONF_MAX_VARS settings */
 	CONF_ENOMEM,
-	CONF_ELONG       /* line ei->line is over CONF_MAX_LINE characters */
+	CONF_ELONG       /* line ei->line is over CONF_MAX_LINE bytes */
 };
 
-/* libinih reads lines into a fixed buffer and splits longer ones, which
- * it then reports as a syntax error further down: we check first. */
+/* libinih reads lines into a fixed buffer (200 bytes with the ending) and
+ * splits longer ones, which it then reports as a syntax error further down
+ * or, if the rest starts with a space, takes as a continuation: we check
+ * first. Bytes, not characters: å, ä and ö take two. */
 #define CONF_MAX_LINE 199
 
 struct conf_errinfo {

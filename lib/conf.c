@@ -144,9 +144,9 @@ static int finish(struct conf *c, struct conf_errinfo *ei)
 	return CONF_OK;
 }
 
-/* The first line of the file at path longer than CONF_MAX_LINE characters
- * (not counting its line ending), or 0 if none or unreadable (ini_parse
- * then reports that). */
+/* The first line of the file at path longer than CONF_MAX_LINE bytes (not
+ * counting its "\n" or "\r\n"), or 0 if none or unreadable (ini_parse then
+ * reports that). */
 static int long_line(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -159,8 +159,9 @@ static int long_line(const char *path)
 		if (ch == '\n') {
 			line++;
 			len = 0;
-		} else if (ch != '\r' && ++len > CONF_MAX_LINE)
-			found = line;
+		} else if (++len > CONF_MAX_LINE + 1 ||
+		    (len == CONF_MAX_LINE + 1 && ch != '\r'))
+			found = line;   /* a "\r" only counts before "\n" */
 	}
 	fclose(f);
 	return found;
@@ -240,6 +241,9 @@ const char *conf_get(const struct conf *c, const char *name)
 	return NULL;
 }
 
+#define CONF_STR_(x) #x
+#define CONF_STR(x) CONF_STR_(x)
+
 const char *conf_strerror(int err)
 {
 	static const char *const msg[] = {
@@ -251,7 +255,8 @@ const char *conf_strerror(int err)
 		[CONF_EDUP] = "setting given twice",
 		[CONF_ETOOMANY] = "too many settings",
 		[CONF_ENOMEM] = "out of memory",
-		[CONF_ELONG] = "line longer than 199 characters",
+		[CONF_ELONG] = "line longer than " CONF_STR(CONF_MAX_LINE)
+		    " bytes (å, ä and ö count as two)",
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))

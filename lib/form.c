@@ -1,6 +1,7 @@
 /* form.c — the table-driven form engine. */
 #include <jansson.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,6 +626,8 @@ const char *form_strerror(int err)
 
 /* Each block carries its size in front, so free knows how much to wipe. */
 #define WIPE_HDR 16
+_Static_assert(WIPE_HDR >= _Alignof(max_align_t) && WIPE_HDR >= sizeof(size_t),
+    "jansson's blocks must stay aligned after the size header");
 
 static void *wipe_malloc(size_t n)
 {

@@ -34,8 +34,10 @@ stop_pidfile() {
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 		kill -TERM "$pid" 2>/dev/null || true
 		i=0
-		# kaa-fcgi finishes requests under way: at most its -t timeout
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+		# kaa-fcgi finishes the requests under way and ends its workers
+		# itself after about 2 x its -t timeout + the -b lock wait: give
+		# it up to 60 s before ending it outright
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
 	fi
 	rm -f "$1"

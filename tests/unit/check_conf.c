@@ -32,6 +32,7 @@ static const struct {
 	{ "[municipality\nid = x\n", CONF_ESYNTAX, NULL },
 	/* 199 characters fit; 200 would be split by libinih */
 	{ BASE "[office]\nhours = " X190 "1\n", CONF_OK, NULL },
+	{ BASE "[office]\nhours = " X190 "1\r\n", CONF_OK, NULL },
 	{ BASE "[office]\nhours = " X190 "12\n", CONF_ELONG, NULL },
 };
 
