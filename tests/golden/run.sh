@@ -94,6 +94,17 @@ for c in "$HERE"/*/; do
 done
 [ $ncase -gt 0 ] || fail "no cases found"
 
+# --- threads: more threads than pages, and one, give the same site -------
+for j in 1 16; do
+	d=$WORK/threads-$j
+	mkdir -p "$d"
+	cp -R "$HERE/basic/content" "$HERE/basic/conf.ini" "$HERE/basic/site" "$d/"
+	(cd "$d" && gen site -c conf.ini -i content -t site -o out -j $j \
+		>stdout 2>stderr) || fail "threads: -j $j failed: $(cat "$d/stderr")"
+	diff -r -u "$HERE/basic/expected/out" "$d/out" >/dev/null ||
+		fail "threads: -j $j built another site"
+done
+
 # --- incremental builds on basic/ -----------------------------------------
 inodes() { (cd "$1/out" && find . -type f -exec stat -c '%i %n' {} + | sort -k2); }
 changed() { join -1 2 -2 2 "$1" "$2" | awk '$2 != $3 { print $1 }' | sort; }
@@ -182,6 +193,6 @@ for kommun in exempelkommun:08-465 provstad:031-390; do
 done
 
 if [ $failed -eq 0 ]; then
-	echo "golden: $ncase cases, the incremental build and both municipalities' sites passed"
+	echo "golden: $ncase cases, -j 1 and -j 16, the incremental build and both municipalities' sites passed"
 fi
 exit $failed
