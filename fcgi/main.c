@@ -234,15 +234,13 @@ static void on_master_term(int sig)
 	stopping = 1;
 }
 
-/* Workers restart interrupted calls, so a signal cannot cut a request's
- * read short; the master must not, or waitpid() would never notice it. */
-static void set_handler(int sig, void (*fn)(int), int restart)
+/* The master's handlers; once supervise runs, only inside sigsuspend. */
+static void set_handler(int sig, void (*fn)(int))
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fn;
-	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(sig, &sa, NULL);
 }
@@ -262,24 +260,27 @@ static void set_timeout(int fd, int seconds)
  * libfcgi then drops the connection (nginx answers 502). A worker instead
  * looks for a pending stop between requests, and the master wakes workers
  * waiting in accept() by shutting the listening socket. */
+static const int stop_sigs[] = { SIGTERM, SIGINT, SIGHUP };
+#define NSTOP ((int)(sizeof(stop_sigs) / sizeof(stop_sigs[0])))
+
 static void stop_signals(sigset_t *set)
 {
+	int i;
+
 	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
+	for (i = 0; i < NSTOP; i++)
+		sigaddset(set, stop_sigs[i]);
 }
 
 static int stop_pending(void)
 {
-	sigset_t pending, stop;
-	int sig;
+	sigset_t pending;
+	int i;
 
-	stop_signals(&stop);
 	if (sigpending(&pending) != 0)
 		return 1;
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigismember(&stop, sig) == 1 && sigismember(&pending, sig) == 1)
+	for (i = 0; i < NSTOP; i++)
+		if (sigismember(&pending, stop_sigs[i]) == 1)
 			return 1;
 	return 0;
 }
@@ -426,7 +427,7 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 	stop_signals(&block);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
-	set_handler(SIGCHLD, on_child, 0);
+	set_handler(SIGCHLD, on_child);
 	for (i = 0; i < o->workers; i++)
 		pids[i] = spawn(sock, sites, n, o->timeout);
 	while (!stopping) {
@@ -472,9 +473,8 @@ int main(int argc, char **argv)
 	if (load_sites(&o, sites) != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
-	set_handler(SIGTERM, on_master_term, 0);
-	set_handler(SIGINT, on_master_term, 0);
-	set_handler(SIGHUP, on_master_term, 0);
+	for (i = 0; i < NSTOP; i++)
+		set_handler(stop_sigs[i], on_master_term);
 	/* The inbox and its WAL files: not for other users to read. */
 	umask(027);
 	FCGX_Init();

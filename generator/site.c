@@ -196,13 +196,20 @@ special_by_src(const char *src)
 	return NULL;
 }
 
+/* The special page p is (marked by scan), or NULL. */
+static const struct special *
+special_of(const struct page *p)
+{
+	return p->special > 0 ? &special_pages[p->special - 1] : NULL;
+}
+
 /* The built-in special page i is, or NULL for a page from content/. */
 static const struct special *
 builtin_of(const struct site *s, size_t i)
 {
 	if (s->builtin0 < 0 || i < (size_t)s->builtin0)
 		return NULL;
-	return special_by_src(s->pages[i].src);
+	return special_of(&s->pages[i]);
 }
 
 /* --- walking directories ------------------------------------------------- */
@@ -486,7 +493,7 @@ pass1(struct worker *w, size_t i)
 	const char *file;
 	int rc;
 
-	if (!p->nav || p->bad || (s->builtin0 >= 0 && i >= (size_t)s->builtin0))
+	if (!p->nav || p->bad || builtin_of(s, i) != NULL)
 		return;
 	file = join(&w->file, s->o->content_dir, p->src);
 	if (read_prefix(file, &w->src, PREFIX_READ) < 0) {
@@ -810,7 +817,9 @@ scan(struct site *s)
 {
 	buf path = BUF_INIT;
 	struct stat st;
-	size_t i, k, n;
+	const struct special *sp;
+	int have[NSPECIAL] = { 0 };
+	size_t i, k;
 	int rc = 0;
 
 	buf_puts(&path, s->o->content_dir);
@@ -835,18 +844,20 @@ scan(struct site *s)
 		qsort(s->pages, s->n, sizeof *s->pages, cmp_src);
 	if (s->nassets > 1)
 		qsort(s->assets, s->nassets, sizeof *s->assets, cmp_str);
-	n = s->n;
+	/* Mark the special pages content/ has, once; add the others. */
+	for (i = 0; i < s->n; i++)
+		if ((sp = special_by_src(s->pages[i].src)) != NULL)
+			have[sp - special_pages] = s->pages[i].special =
+			    1 + (int)(sp - special_pages);
 	s->builtin0 = -1;
 	for (k = 0; k < NSPECIAL; k++) {
-		for (i = 0; i < n; i++)
-			if (strcmp(s->pages[i].src, special_pages[k].src) == 0)
-				break;
-		if (i < n)
+		if (have[k])
 			continue;
 		if (add_page(s, special_pages[k].src) < 0 ||
 		    (s->pages[s->n - 1].title =
 		    strdup(special_pages[k].title)) == NULL)
 			return -1;
+		s->pages[s->n - 1].special = 1 + (int)k;
 		if (s->builtin0 < 0)
 			s->builtin0 = (int)(s->n - 1);
 	}
@@ -895,7 +906,7 @@ build_urls(struct site *s)
 		return -1;
 	for (i = 0; i < s->n; i++) {
 		struct page *p = &s->pages[i];
-		const struct special *sp = special_by_src(p->src);
+		const struct special *sp = special_of(p);
 
 		if (sp != NULL)
 			rc = (p->url = strdup(sp->url)) == NULL ||
@@ -1071,7 +1082,7 @@ write_sitewide(struct site *s, struct worker *w)
 	for (i = 0; i < s->n; i++) {
 		const struct page *p = &s->pages[i];
 
-		if (p->bad || special_by_src(p->src) != NULL)
+		if (p->bad || p->special)
 			continue;
 		buf_puts(&w->page, "<url><loc>");
 		buf_puts_html(&w->page, s->site_url);

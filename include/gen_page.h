@@ -22,6 +22,8 @@ struct page {
 	int   lang;       /* enum fm_lang */
 	int   nav;        /* shown in menus, breadcrumbs or subnavs */
 	int   bad;        /* name or front matter failed: not rendered */
+	int   special;    /* 1 + its index among kaa-gen's special pages
+	                   * (404, 413, ...; site.c); 0: an ordinary page */
 };
 
 /* Frees the strings of p. */
