@@ -17,7 +17,14 @@ B       ?= build
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS     = fcgi libcmark libsodium sqlite3 inih jansson
+# Each program links only what it uses: kaa-fcgi faces the network and
+# carries no cmark, cairo, pango or libcsv; kaa-gen no libfcgi or SQLite.
+# (libcsv has no pkg-config file.)
+GEN_PKGS  = libcmark inih pangocairo cairo-pdf
+GEN_XLIBS = -lcsv -lpthread
+FCGI_PKGS = fcgi libsodium sqlite3 inih jansson
+CLI_PKGS  = libsodium sqlite3 inih jansson
+PKGS     = $(sort $(GEN_PKGS) $(FCGI_PKGS) $(CLI_PKGS))
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT     ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -25,7 +32,10 @@ WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 # CFLAGS/LDFLAGS from the command line are added, never replace the above.
 ALL_CFLAGS = $(OPT) $(WARN) $(EXTRA_CFLAGS) $(CFLAGS)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(GEN_XLIBS)
+GEN_LIBS   := $(shell $(PKG_CONFIG) --libs $(GEN_PKGS) 2>/dev/null) $(GEN_XLIBS)
+FCGI_LIBS  := $(shell $(PKG_CONFIG) --libs $(FCGI_PKGS) 2>/dev/null)
+CLI_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -45,30 +55,34 @@ Q = $(if $(V),,@)
 .SECONDARY:
 
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
-        browser site install clean bench
+        browser site install clean bench anywhere letters link-check
 all: $(BINS) $(TEST_BIN)
 
-$(B)/obj/%.o: %.c $(wildcard include/*.h)
+# Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
+$(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 $(B)/libkaa.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# --as-needed: a library none of the program's objects uses is not linked
+# (tests/link-check.sh checks what each program ends up needing).
 $(B)/bin/kaa-gen: $(GEN_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(GEN_LIBS)
 $(B)/bin/kaa-fcgi: $(FCGI_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(FCGI_LIBS)
 $(B)/bin/kaa-inbox: $(CLI_OBJ) $(B)/libkaa.a
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(CLI_LIBS)
 
 # Unit tests may also link the objects of the program they test (all but main).
 $(B)/tests/check_%: $(B)/obj/tests/unit/check_%.o $(B)/libkaa.a \
@@ -94,7 +108,8 @@ site: all
 # --- tests -----------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit golden unit-san unit-valgrind integration browser
+	@$(MAKE) --no-print-directory unit golden unit-san unit-valgrind \
+	    link-check letters integration anywhere browser
 
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
@@ -103,6 +118,7 @@ unit-san:
 	@$(MAKE) --no-print-directory B=build/san OPT='-O1 -g' \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    sh tests/run-unit.sh $(TEST_BIN:$(B)/%=build/san/%)
 
 unit-valgrind: $(TEST_BIN)
@@ -118,6 +134,18 @@ integration: all
 
 browser: all
 	@sh tests/browser/run.sh
+
+# make run's script from a copy of the tree in a mode-0700 directory.
+anywhere: all
+	@sh tests/anywhere/run.sh $(B)/bin
+
+# kaa-gen letters against poppler's tools: pages, fonts, window areas.
+letters: all
+	@sh tests/letters/run.sh $(B)/bin/kaa-gen
+
+# Each program carries only the libraries it uses.
+link-check: all
+	@sh tests/link-check.sh $(B)/bin
 
 # libcmark alone over the corpus, through kaa-gen's own page_markdown.
 $(B)/bench/cmark-floor: bench/cmark-floor.c $(B)/obj/generator/page.o \

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "gen_diag.h"
+#include "tmpl.h"
 
 static int
 push(struct diag *d, long key, int line, char *msg)
@@ -114,4 +115,17 @@ diag_free(struct diag *d)
 		free(d->v[i].msg);
 	free(d->v);
 	memset(d, 0, sizeof *d);
+}
+
+int
+diag_tmpl(struct diag *d, long key, const char *file, int line, int err,
+    const char *name)
+{
+	if (err == TMPL_EUNKNOWN)
+		return diag_add(d, key, file, line, "unknown placeholder {{%s}}",
+		    name);
+	if (err == TMPL_ESYNTAX)
+		return diag_add(d, key, file, line, "malformed placeholder "
+		    "\"{{%s\"", name);
+	return diag_add(d, key, file, line, "%s", tmpl_strerror(err));
 }

@@ -4,6 +4,7 @@
  * which keys share a slot (weight is order) and how each value is read. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,19 @@
 #include "buf.h"
 #include "gen_fm.h"
 
-enum slot { S_TITLE, S_DESC, S_ORDER, S_AUDIENCE, S_LANG, S__MAX };
+enum slot { S_TITLE, S_DESC, S_ORDER, S_AUDIENCE, S_LANG, S_KIND, S_SUBJECT,
+    S_RECIPIENT, S__MAX };
 enum kind { K_STR, K_INT, K_ENUM };
 
 static const char *const lang_names[FM_LANG__MAX] = { "sv", "en" };
 static const char *const audience_names[FM_AUD__MAX] = {
 	"", "unga", "vardnadshavare", "skolor", "alla"
 };
+static const char *const recipient_names[FM_RCPT__MAX] = {
+	"youth", "guardian"
+};
 
+/* off: where a K_STR value goes, or the K_ENUM index (+ base). */
 static const struct key_spec {
 	const char        *name;
 	enum slot          slot;
@@ -26,16 +32,38 @@ static const struct key_spec {
 	const char *const *names;   /* K_ENUM: allowed values */
 	int                nnames;
 	int                required;
-} keys[] = {
-	{ "title",       S_TITLE,    K_STR,  NULL, 0, 1 },
-	{ "description", S_DESC,     K_STR,  NULL, 0, 1 },
-	{ "order",       S_ORDER,    K_INT,  NULL, 0, 0 },
-	{ "weight",      S_ORDER,    K_INT,  NULL, 0, 0 },
+	size_t             off;
+	int                base;     /* K_ENUM: index + base is stored */
+} page_keys[] = {
+	{ "title",       S_TITLE,    K_STR,  NULL, 0, 1,
+	  offsetof(struct fm, title), 0 },
+	{ "description", S_DESC,     K_STR,  NULL, 0, 1,
+	  offsetof(struct fm, description), 0 },
+	{ "order",       S_ORDER,    K_INT,  NULL, 0, 0,
+	  offsetof(struct fm, order), 0 },
+	{ "weight",      S_ORDER,    K_INT,  NULL, 0, 0,
+	  offsetof(struct fm, order), 0 },
 	{ "audience",    S_AUDIENCE, K_ENUM, audience_names + 1,
-	    FM_AUD__MAX - 1, 0 },
-	{ "lang",        S_LANG,     K_ENUM, lang_names, FM_LANG__MAX, 0 },
+	  FM_AUD__MAX - 1, 0, offsetof(struct fm, audience), 1 },
+	{ "lang",        S_LANG,     K_ENUM, lang_names, FM_LANG__MAX, 0,
+	  offsetof(struct fm, lang), 0 },
+}, letter_keys[] = {
+	{ "kind",        S_KIND,     K_STR,  NULL, 0, 1,
+	  offsetof(struct fm, kind), 0 },
+	{ "subject",     S_SUBJECT,  K_STR,  NULL, 0, 1,
+	  offsetof(struct fm, subject), 0 },
+	{ "recipient",   S_RECIPIENT, K_ENUM, recipient_names, FM_RCPT__MAX, 1,
+	  offsetof(struct fm, recipient), 0 },
 };
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct schema {
+	const struct key_spec *keys;
+	size_t                 n;
+} schemas[] = {
+	[FM_PAGE]   = { page_keys, sizeof page_keys / sizeof page_keys[0] },
+	[FM_LETTER] = { letter_keys,
+	                sizeof letter_keys / sizeof letter_keys[0] },
+};
 
 static int
 fail(struct fm_errinfo *ei, int err, int line, const char *key, size_t n)
@@ -150,6 +178,7 @@ parse_int(const char *s, long *v)
 static int
 store(const struct key_spec *k, buf *val, int was_quoted, struct fm *f)
 {
+	char *slot = (char *)f + k->off;
 	int i;
 
 	switch (k->kind) {
@@ -158,29 +187,23 @@ store(const struct key_spec *k, buf *val, int was_quoted, struct fm *f)
 			return FM_EVALUE;
 		if (memchr(val->data, '\0', val->len) != NULL)
 			return FM_EVALUE;
-		if (k->slot == S_TITLE)
-			f->title = buf_detach(val);
-		else
-			f->description = buf_detach(val);
-		if ((k->slot == S_TITLE ? f->title : f->description) == NULL)
+		if ((*(char **)slot = buf_detach(val)) == NULL)
 			return FM_ENOMEM;
 		return FM_OK;
 	case K_INT:
 		if (was_quoted || val->len == 0)
 			return FM_EINT;
 		f->has_order = 1;
-		return parse_int(val->data, &f->order);
+		return parse_int(val->data, (long *)slot);
 	case K_ENUM:
 		for (i = 0; i < k->nnames; i++)
 			if (val->len > 0 && strcmp(val->data, k->names[i]) == 0)
 				break;
 		if (i == k->nnames)
 			return FM_EVALUE;
-		if (k->slot == S_LANG) {
-			f->lang = i;
+		*(int *)slot = i + k->base;
+		if (k->slot == S_LANG)
 			f->has_lang = 1;
-		} else
-			f->audience = i + 1;
 		return FM_OK;
 	}
 	return FM_EVALUE;
@@ -188,8 +211,8 @@ store(const struct key_spec *k, buf *val, int was_quoted, struct fm *f)
 
 /* Parses one `key: value` line [p, q). */
 static int
-key_line(const char *p, const char *q, int line, struct fm *f,
-    int seen[S__MAX], buf *val, struct fm_errinfo *ei)
+key_line(const struct schema *sc, const char *p, const char *q, int line,
+    struct fm *f, int seen[S__MAX], buf *val, struct fm_errinfo *ei)
 {
 	const char *k = p, *v;
 	const struct key_spec *spec = NULL;
@@ -203,10 +226,10 @@ key_line(const char *p, const char *q, int line, struct fm *f,
 	if (klen == 0 || p == q || *p != ':' ||
 	    (p + 1 < q && p[1] != ' ' && p[1] != '\t'))
 		return fail(ei, FM_ESYNTAX, line, k, klen);
-	for (i = 0; i < NKEYS; i++)
-		if (strlen(keys[i].name) == klen &&
-		    memcmp(keys[i].name, k, klen) == 0)
-			spec = &keys[i];
+	for (i = 0; i < sc->n; i++)
+		if (strlen(sc->keys[i].name) == klen &&
+		    memcmp(sc->keys[i].name, k, klen) == 0)
+			spec = &sc->keys[i];
 	if (spec == NULL)
 		return fail(ei, FM_EUNKNOWN, line, k, klen);
 	if (seen[spec->slot])
@@ -233,6 +256,14 @@ key_line(const char *p, const char *q, int line, struct fm *f,
 int
 fm_parse(const char *src, size_t len, struct fm *out, struct fm_errinfo *ei)
 {
+	return fm_parse_as(FM_PAGE, src, len, out, ei);
+}
+
+int
+fm_parse_as(enum fm_schema schema, const char *src, size_t len,
+    struct fm *out, struct fm_errinfo *ei)
+{
+	const struct schema *sc = &schemas[schema];
 	const char *p = src, *e = src + len, *q, *k, *next;
 	int seen[S__MAX] = { 0 };
 	int line = 1, rc = FM_OK;
@@ -265,15 +296,15 @@ fm_parse(const char *src, size_t len, struct fm *out, struct fm_errinfo *ei)
 			rc = fail(ei, FM_ESYNTAX, line, "", 0);
 			break;
 		}
-		rc = key_line(p, q, line, out, seen, &val, ei);
+		rc = key_line(sc, p, q, line, out, seen, &val, ei);
 		if (rc != FM_OK)
 			break;
 	}
 	buf_free(&val);
-	for (i = 0; rc == FM_OK && i < NKEYS; i++)
-		if (keys[i].required && !seen[keys[i].slot])
-			rc = fail(ei, FM_EMISSING, 1, keys[i].name,
-			    strlen(keys[i].name));
+	for (i = 0; rc == FM_OK && i < sc->n; i++)
+		if (sc->keys[i].required && !seen[sc->keys[i].slot])
+			rc = fail(ei, FM_EMISSING, 1, sc->keys[i].name,
+			    strlen(sc->keys[i].name));
 	if (rc != FM_OK) {
 		fm_free(out);
 		return rc;
@@ -290,6 +321,8 @@ fm_free(struct fm *f)
 		return;
 	free(f->title);
 	free(f->description);
+	free(f->kind);
+	free(f->subject);
 	memset(f, 0, sizeof *f);
 }
 

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "gen_cfg.h"
 #include "gen_fm.h"
+#include "gen_letter.h"
 #include "gen_nav.h"
 #include "gen_out.h"
 #include "gen_page.h"
@@ -278,6 +280,8 @@ add_page(struct site *s, const char *rel)
 
 	if (n < 3 || strcmp(rel + n - 3, ".md") != 0)
 		return 0;       /* not content; e.g. an editor's notes */
+	if (strncmp(rel, LETTER_DIR "/", sizeof LETTER_DIR) == 0)
+		return 0;       /* letter templates are never published */
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 
@@ -576,24 +580,11 @@ check_link(void *arg, const char *href, int line, int is_image)
 }
 
 static void
-tmpl_error(struct diag *d, long key, const char *file, int line, int rc,
-    const char *name)
-{
-	if (rc == TMPL_EUNKNOWN)
-		diag_add(d, key, file, line, "unknown placeholder {{%s}}", name);
-	else if (rc == TMPL_ESYNTAX)
-		diag_add(d, key, file, line, "malformed placeholder \"{{%s\"",
-		    name);
-	else
-		diag_add(d, key, file, line, "%s", tmpl_strerror(rc));
-}
-
-static void
 body_tmpl_error(void *arg, int err, int line, const char *name)
 {
 	struct worker *w = arg;
 
-	tmpl_error(&w->diag, (long)w->cur, w->cur_file, w->line0 + line - 1,
+	diag_tmpl(&w->diag, (long)w->cur, w->cur_file, w->line0 + line - 1,
 	    err, name);
 	w->errors++;
 }
@@ -735,7 +726,7 @@ pass2(struct worker *w, size_t i)
 	val[V_MENU] = cstr(&w->menu);
 	if ((rc = render_layout(s, val, p->lang, &w->page, &tei)) != TMPL_OK) {
 		/* cannot happen after render_shell, but for memory */
-		tmpl_error(&w->diag, (long)i, s->layout_file.data, tei.line, rc,
+		diag_tmpl(&w->diag, (long)i, s->layout_file.data, tei.line, rc,
 		    tei.name);
 		w->errors++;
 		goto done;
@@ -755,21 +746,11 @@ done:
 static int
 load_conf(struct site *s)
 {
-	struct conf_errinfo ei;
 	const char *u;
 	size_t n;
-	int rc;
 
-	rc = conf_load(s->o->conf_path, &s->conf, &ei);
-	if (rc != CONF_OK) {
-		if (ei.key[0] != '\0')
-			diag_add(s->d, -1, s->o->conf_path, ei.line, "%s: %s",
-			    ei.key, conf_strerror(rc));
-		else
-			diag_add(s->d, -1, s->o->conf_path, ei.line, "%s",
-			    conf_strerror(rc));
+	if (cfg_load(s->o->conf_path, &s->conf, s->d) < 0)
 		return -1;
-	}
 	s->outdir = s->o->output_dir != NULL ? s->o->output_dir :
 	    s->conf->site_output;
 	if (s->outdir == NULL || *s->outdir == '\0') {
@@ -782,13 +763,6 @@ load_conf(struct site *s)
 		    "(needed for sitemap.xml)");
 		return -1;
 	}
-	for (n = 0; n < s->conf->nvars; n++)
-		if (strncmp(s->conf->vars[n].name, "ui.", 3) == 0) {
-			diag_add(s->d, -1, s->o->conf_path, 0, "%s: the "
-			    "section [ui] is kaa-gen's own (the layout's words)",
-			    s->conf->vars[n].name);
-			return -1;
-		}
 	n = strlen(u);
 	while (n > 0 && u[n - 1] == '/')
 		n--;
@@ -1030,7 +1004,7 @@ layout_tmpl_error(void *arg, int err, int line, const char *name)
 {
 	struct site *s = arg;
 
-	tmpl_error(s->d, -1, s->layout_file.data, line, err, name);
+	diag_tmpl(s->d, -1, s->layout_file.data, line, err, name);
 }
 
 /* The layout with the page's own values left as placeholders, for
@@ -1065,7 +1039,7 @@ render_shell(struct site *s, buf *menu)
 		    layout_scope(s, val, FM_LANG_SV, &ls), &scratch,
 		    layout_tmpl_error, s);
 	else
-		tmpl_error(s->d, -1, s->layout_file.data, 0, rc, "");
+		diag_tmpl(s->d, -1, s->layout_file.data, 0, rc, "");
 	buf_free(&scratch);
 	return -1;
 }

@@ -35,6 +35,10 @@ int diag_add(struct diag *d, long key, const char *file, int line,
 int diag_vadd(struct diag *d, long key, const char *file, int line,
     const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
+/* Adds a template error (enum tmpl_err, name as in tmpl_errinfo) in the
+ * words every kaa-gen command uses: "unknown placeholder {{x}}", ... */
+int diag_tmpl(struct diag *d, long key, const char *file, int line, int err,
+    const char *name);
 /* Moves the items of src to dst; src is left empty. Returns 0 or -1. */
 int diag_move(struct diag *dst, struct diag *src);
 

@@ -8,9 +8,11 @@
  * YAML that Hugo-style front matter uses; anything else is an error, so a
  * typo fails the build instead of being silently ignored.
  *
- * Keys: title and description (both required, non-empty), order (integer,
- * menu order; weight is an alias as in Hugo), audience (unga,
- * vardnadshavare, skolor, alla) and lang (sv, en). */
+ * A page's keys (FM_PAGE): title and description (both required,
+ * non-empty), order (integer, menu order; weight is an alias as in Hugo),
+ * audience (unga, vardnadshavare, skolor, alla) and lang (sv, en).
+ * A letter template's keys (FM_LETTER, content/letters/): kind, subject and
+ * recipient (youth, guardian), all required. */
 #ifndef KAA_GEN_FM_H
 #define KAA_GEN_FM_H
 
@@ -27,6 +29,9 @@ enum fm_audience {
 	FM_AUD__MAX
 };
 
+enum fm_recipient { FM_RCPT_YOUTH = 0, FM_RCPT_GUARDIAN, FM_RCPT__MAX };
+enum fm_schema { FM_PAGE, FM_LETTER };
+
 struct fm {
 	char  *title;        /* owned, never NULL after FM_OK */
 	char  *description;  /* owned, never NULL after FM_OK */
@@ -35,6 +40,9 @@ struct fm {
 	int    audience;     /* enum fm_audience */
 	int    lang;         /* enum fm_lang; FM_LANG_SV unless has_lang */
 	int    has_lang;
+	char  *kind;         /* letters: owned */
+	char  *subject;      /* letters: owned */
+	int    recipient;    /* letters: enum fm_recipient */
 	size_t body_off;     /* byte offset of the Markdown body */
 	int    body_line;    /* 1-based line of the body's first line */
 };
@@ -64,6 +72,9 @@ struct fm_errinfo {
  * *out is left empty and *ei (if not NULL) says where. */
 int fm_parse(const char *src, size_t len, struct fm *out,
     struct fm_errinfo *ei);
+/* The same for either kind of file. */
+int fm_parse_as(enum fm_schema schema, const char *src, size_t len,
+    struct fm *out, struct fm_errinfo *ei);
 
 /* Frees the strings of f and zeroes it. NULL-safe. */
 void fm_free(struct fm *f);

@@ -1,14 +1,13 @@
 /* key.c — keypair files, passphrase protection and sealing (libsodium). */
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "key.h"
+#include "wfile.h"
 
 struct key_secret {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES];
@@ -148,52 +147,13 @@ int key_public_load(const char *path, struct key_public *out)
 	return KEY_OK;
 }
 
-/* Flushes the directory entry of a new file too, or a crash can lose it. */
-static int sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[4096];
-	int fd, rc;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if ((size_t)(slash - path) >= sizeof(dir))
-		return KEY_EWRITE;
-	else
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return KEY_EWRITE;
-	rc = fsync(fd) == 0 ? KEY_OK : KEY_EWRITE;
-	close(fd);
-	return rc;
-}
-
-/* Creates path exclusively with the given mode and writes text to it,
- * flushed to disk: a key that is lost in a crash loses every submission. */
+/* Key files go through the one safe writer: a key that is lost in a crash
+ * loses every submission sealed to it. */
 static int write_new(const char *path, mode_t mode, const char *text)
 {
-	size_t len = strlen(text), off = 0;
-	ssize_t n;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-
-	if (fd < 0)
-		return errno == EEXIST ? KEY_EEXIST : KEY_EWRITE;
-	while (off < len) {
-		n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	if (off != len || fsync(fd) != 0) {
-		close(fd);
-		unlink(path);
-		return KEY_EWRITE;
-	}
-	if (close(fd) != 0)
-		return KEY_EWRITE;
-	return sync_dir(path);
+	if (wfile_put(path, mode, text, strlen(text)) == 0)
+		return KEY_OK;
+	return errno == EEXIST ? KEY_EEXIST : KEY_EWRITE;
 }
 
 int key_public_save(const char *path, const struct key_public *pk)

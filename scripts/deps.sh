@@ -4,7 +4,8 @@
 set -eu
 PKGS="build-essential pkg-config libfcgi-dev libcmark-dev libsodium-dev libsqlite3-dev
 libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3 tmux
-chromium default-jre-headless nodejs npm"
+chromium default-jre-headless nodejs npm
+libcsv-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils cmark"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
