@@ -3,16 +3,29 @@
 #   scripts/run.sh start CONF   (env: KAA_RUN_DIR, KAA_PORT, KAA_WORKERS,
 #                                KAA_BUSY_MS, KAA_TIMEOUT, KAA_POST_RATE,
 #                                KAA_POST_BURST, KAA_BIN_DIR)
-# The demo's socket is mode 0666 inside a private run directory, because
-# nginx's workers run as nobody here; in production give it nginx's group
-# and mode 0660 (the default).
 #   scripts/run.sh stop         stops what start started, by pid
 # Used by `make run` and by the tests (tests/lib/server.sh).
+#
+# Who may read what. Started by a user, nginx's workers are that user and
+# the socket is theirs alone (0600). Started by root, the workers are
+# nobody:nogroup and the socket is 0660 with group nogroup; the workers
+# must also be able to enter the site and the run directory. When they
+# cannot (a clone in /root or in a mktemp -d directory, mode 0700), what
+# they need (the site, the socket and nginx's temporary files) is staged in
+# a fresh /tmp/kaa-run.XXXXXX, root:nogroup 0750, which `stop` removes.
+# Keys, the inbox, logs and pid files stay where they are, for root only.
+# Either way start answers only once nginx serves / and the form.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 run=${KAA_RUN_DIR:-$top/build/run}
 port=${KAA_PORT:-8080}
 bin=${KAA_BIN_DIR:-$top/build/bin}
+nginx_user=nobody
+nginx_group=
+if [ "$(id -u)" = 0 ]; then
+	nginx_group=$(id -gn "$nginx_user") ||
+		{ echo "run: there is no user $nginx_user for nginx's workers" >&2; exit 1; }
+fi
 
 # Reads a setting from an INI file: ini_get FILE SECTION KEY
 ini_get() {
@@ -46,6 +59,14 @@ stop_pidfile() {
 stop() {
 	stop_pidfile "$run/nginx.pid"
 	stop_pidfile "$run/kaa-fcgi.pid"
+	[ -f "$run/staged" ] || return 0
+	# Removes only a directory start made (the file could have been edited).
+	staged=$(cat "$run/staged")
+	case "$staged" in
+	*/../*|*/..) ;;
+	/tmp/kaa-run.?*) [ -L "$staged" ] || rm -rf -- "$staged" ;;
+	esac
+	rm -f "$run/staged"
 }
 
 wait_for() {   # wait_for TEST-ARGS... : up to 5 s
@@ -55,11 +76,79 @@ wait_for() {   # wait_for TEST-ARGS... : up to 5 s
 	done
 }
 
+# Can nginx's workers enter every DIR given?
+workers_enter() {
+	setpriv --reuid="$nginx_user" --regid="$nginx_group" --clear-groups \
+		sh -c 'for d do test -x "$d" || exit 1; done' sh "$@"
+}
+
+# Sets site, temp and sock: where nginx's workers find the site, keep their
+# temporary files and reach kaa-fcgi. As root, stages them if need be.
+place() {
+	site=$(ini_path "$1" site output)
+	temp=$run/tmp
+	sock=$run/kaa-fcgi.sock
+	staged=
+	mkdir -p "$site" "$temp"
+	[ -n "$nginx_group" ] || return 0
+	chmod 0755 "$temp"
+	workers_enter "$site" "$temp" && return 0
+	staged=$(mktemp -d /tmp/kaa-run.XXXXXX)
+	echo "$staged" >"$run/staged"
+	chgrp "$nginx_group" "$staged"
+	chmod 0750 "$staged"
+	site=$staged/site
+	temp=$staged/tmp
+	sock=$staged/kaa-fcgi.sock
+	mkdir -m 0755 "$temp"
+}
+
+# The status nginx answers for a URL (000: none within 5 s).
+status_of() {
+	i=0
+	while code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$1"); \
+	      [ "$code" = 000 ] && [ $i -lt 50 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
+	echo "$code"
+}
+
+# A log's size now, so that news shows only what this start wrote to it.
+size_of() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
+news() {   # news LOG SIZE
+	echo "--- $1 (this start):"
+	tail -c +$(($2 + 1)) "$1" 2>/dev/null | tail -n 5
+}
+
+# Unless nginx serves URL with 200, says why and what to do, and exits
+# (the EXIT trap stops what was started).
+must_serve() {
+	code=$(status_of "$1")
+	[ "$code" != 200 ] || return 0
+	case "$code" in
+	000) why="nothing answers on 127.0.0.1:$port" ;;
+	403|404) why="nginx found nothing there it may read (its root: $site)" ;;
+	50?) why="nginx did not get an answer from kaa-fcgi ($sock)" ;;
+	*) why="an unexpected answer" ;;
+	esac
+	{
+		echo "run: $1 answered $code, not 200: $why."
+		echo "  Stopped: nothing is left running. Put right what the logs name, then start again."
+		news "$run/nginx-error.log" "$nginx_log0"
+		news "$run/kaa-fcgi.log" "$fcgi_log0"
+	} >&2
+	exit 1
+}
+
 start() {
 	conf=$1
 	[ -f "$conf" ] || { echo "run: $conf: no such configuration" >&2; exit 1; }
 	stop
-	mkdir -p "$run/tmp"
+	trap stop EXIT
+	trap 'exit 130' INT TERM HUP
+	mkdir -p "$run"
+	nginx_log0=$(size_of "$run/nginx-error.log")
+	fcgi_log0=$(size_of "$run/kaa-fcgi.log")
 	pub=$(ini_path "$conf" keys public_key)
 	id=$(ini_get "$conf" municipality id)
 	secret=${KAA_SECRET:-$(dirname "$pub")/$id.secret}
@@ -70,22 +159,32 @@ start() {
 		KAA_PASSPHRASE=${KAA_PASSPHRASE:-demo-passphrase} \
 			"$bin/kaa-inbox" keygen --kdf interactive -c "$conf" --secret "$secret" >/dev/null
 	fi
-	"$bin/kaa-gen" site -c "$conf" -i "$top/content" -t "$top/site" >/dev/null
+	place "$conf"
+	# The site is public: readable by all, whatever the caller's umask.
+	(umask 022; "$bin/kaa-gen" site -c "$conf" -i "$top/content" -t "$top/site" -o "$site" >/dev/null)
 	mkdir -p "$(dirname "$(ini_path "$conf" inbox path)")"
-	"$bin/kaa-fcgi" -s "$run/kaa-fcgi.sock" -p "$run/kaa-fcgi.pid" \
+	mode=0600
+	[ -z "$nginx_group" ] || mode=0660
+	"$bin/kaa-fcgi" -s "$sock" -p "$run/kaa-fcgi.pid" \
 		-w "${KAA_WORKERS:-4}" -b "${KAA_BUSY_MS:-5000}" -t "${KAA_TIMEOUT:-10}" \
-		-m 0666 "$conf" \
+		-m $mode "$conf" \
 		>>"$run/kaa-fcgi.log" 2>&1 </dev/null &
-	wait_for -S "$run/kaa-fcgi.sock" || { echo "run: kaa-fcgi did not start; see $run/kaa-fcgi.log" >&2; tail -5 "$run/kaa-fcgi.log" >&2; stop; exit 1; }
-	sed -e "s|@PREFIX@|$run|g" -e "s|@PORT@|$port|g" \
-	    -e "s|@ROOT@|$(ini_path "$conf" site output)|g" \
-	    -e "s|@SOCKET@|$run/kaa-fcgi.sock|g" \
+	wait_for -s "$run/kaa-fcgi.pid" && wait_for -S "$sock" ||
+		{ echo "run: kaa-fcgi did not start" >&2; news "$run/kaa-fcgi.log" "$fcgi_log0" >&2; exit 1; }
+	[ -z "$nginx_group" ] || chgrp "$nginx_group" "$sock"
+	user="# not root: the workers run as $(id -un)"
+	[ -z "$nginx_group" ] || user="user $nginx_user $nginx_group;"
+	sed -e "s|@PREFIX@|$run|g" -e "s|@TEMP@|$temp|g" -e "s|@PORT@|$port|g" \
+	    -e "s|@USER@|$user|g" -e "s|@ROOT@|$site|g" -e "s|@SOCKET@|$sock|g" \
 	    -e "s|@POST_RATE@|${KAA_POST_RATE:-10r/s}|g" \
 	    -e "s|@POST_BURST@|${KAA_POST_BURST:-20}|g" \
 	    "$top/site/nginx.conf.in" > "$run/nginx.conf"
 	nginx -p "$run" -c "$run/nginx.conf" -e "$run/nginx-error.log" ||
-		{ echo "run: nginx did not start; see $run/nginx-error.log" >&2; stop; exit 1; }
-	wait_for -s "$run/nginx.pid" || { echo "run: nginx did not start" >&2; stop; exit 1; }
+		{ echo "run: nginx did not start (if port $port is taken: KAA_PORT=another)" >&2; exit 1; }
+	wait_for -s "$run/nginx.pid" || { echo "run: nginx did not start" >&2; exit 1; }
+	must_serve "http://127.0.0.1:$port/"
+	must_serve "http://127.0.0.1:$port$(ini_get "$conf" eservice base)/sysselsattning"
+	trap - EXIT INT TERM HUP
 }
 
 case "${1:-}" in
@@ -101,6 +200,10 @@ KAA is running: http://127.0.0.1:$port/
   decrypt one:          build/bin/kaa-inbox show -c $2 --secret var/keys/$(ini_get "$2" municipality id).secret REF
                         (demo passphrase: demo-passphrase)
   stop:                 make stop
+MSG
+		[ -z "$staged" ] || cat <<MSG
+  nginx's user ($nginx_user) cannot enter $top, so the site
+  and the socket are in $staged (make stop removes it).
 MSG
 	fi ;;
 stop) stop ;;
