@@ -98,7 +98,7 @@ static void page(struct es_site *s, struct es_response *r, int status,
 	int rc = TMPL_ENOMEM;
 
 	buf_puts(&crumbs, "<nav class=\"breadcrumbs\" aria-label=\"Du är här\">"
-	    "<ol><li><a href=\"/\">Start</a></li><li aria-current=\"page\">");
+	    "<ol><li><a href=\"/\">Startsida</a></li><li aria-current=\"page\">");
 	buf_puts_html(&crumbs, title);
 	buf_puts(&crumbs, "</li></ol></nav>");
 	buf_reset(&r->body);
@@ -169,16 +169,17 @@ static void office_contact(buf *b, const struct es_site *s)
 	buf_puts(b, "</a>.</p>\n");
 }
 
-/* For someone 20 or older: KAA has ended; say where to turn. Nothing is
- * stored, since the municipality has no duty (or right) to record them. */
+/* For someone 20 or older: the municipality's duty has ended; say where to
+ * turn. Nothing is stored, since the municipality has no duty (or right)
+ * to record them. */
 static void over20_page(struct es_site *s, struct es_response *r,
     const char *path)
 {
 	buf b = BUF_INIT;
 
-	buf_puts(&b, "<div class=\"notice\"><p>Du har fyllt 20 år. Då gäller inte "
-	    "längre det kommunala aktivitetsansvaret, och vi har inte sparat något "
-	    "av det du skrev.</p></div>\n"
+	buf_puts(&b, "<div class=\"notice\"><p>Du har fyllt 20 år. Då ska "
+	    "kommunen inte längre följa upp vad du gör. Vi har inte sparat "
+	    "något av det du skrev.</p></div>\n"
 	    "<p>Du kan ändå få hjälp. Här kan du vända dig:</p>\n<ul>\n"
 	    "<li><strong>Vuxenutbildningen (Komvux)</strong> om du vill läsa in "
 	    "gymnasiet. Prata med en studie- och yrkesvägledare där.</li>\n"
@@ -188,12 +189,13 @@ static void over20_page(struct es_site *s, struct es_response *r,
 	    "<a href=\"https://www.folkhogskola.nu\">folkhogskola.nu</a>.</li>\n"
 	    "</ul>\n<p>Vill du fråga oss något?</p>\n");
 	office_contact(&b, s);
-	page(s, r, 200, "Aktivitetsansvaret gäller tills du fyller 20", path, &b);
+	page(s, r, 200, "Vårt stöd gäller tills du fyller 20", path, &b);
 	buf_free(&b);
 }
 
 /* The value of name in a query string, copied into out (size n); -1 if
- * absent or too long. Values of references need no %-decoding. */
+ * absent or too long. Values are only compared with our own references,
+ * form kinds and choice values, none of which needs %-decoding. */
 static int query_value(const char *q, const char *name, char *out, size_t n)
 {
 	size_t nlen = strlen(name), vlen;
@@ -216,6 +218,25 @@ static int query_value(const char *q, const char *name, char *out, size_t n)
 }
 
 static int open_inbox(struct es_site *s);
+
+/* What happens next: the text the form's spec gives for the answer the
+ * redirect carried (untrusted, so only a known choice picks a text; the
+ * web host cannot read the sealed record to look it up). */
+static const char *receipt_next(const char *query)
+{
+	static const char neutral[] = "Vi läser dina svar. Om vi behöver "
+	    "veta något mer, hör vi av oss.";
+	const struct form_spec *spec;
+	char kind[32], value[32];
+
+	if (query_value(query, "form", kind, sizeof(kind)) != 0 ||
+	    (spec = form_find(kind)) == NULL)
+		return neutral;
+	if (spec->receipt_field == NULL ||
+	    query_value(query, spec->receipt_field, value, sizeof(value)) != 0)
+		return form_receipt_text(spec, NULL);
+	return form_receipt_text(spec, value);
+}
 
 /* Thanks only for what was really stored: the reference must be in the
  * inbox (its metadata is in clear; the content stays sealed). */
@@ -243,9 +264,10 @@ static void receipt_page(struct es_site *s, struct es_response *r,
 	buf_puts(&b, "<p>Tack! Vi har tagit emot dina svar.</p>\n"
 	    "<div class=\"receipt\"><p>Ditt referensnummer är</p><p class=\"ref\">");
 	buf_puts_html(&b, ref);
-	buf_puts(&b, "</p></div>\n<p>Spara numret om du vill fråga oss om det "
-	    "du skickade. Om du bad oss kontakta dig, hör vi av oss inom en "
-	    "vecka.</p>\n");
+	buf_puts(&b, "</p></div>\n<h2>Det här händer nu</h2>\n<p class=\"next\">");
+	buf_puts_html(&b, receipt_next(query));
+	buf_puts(&b, "</p>\n<p>Spara referensnumret om du vill fråga oss om "
+	    "det du skickade.</p>\n");
 	office_contact(&b, s);
 	page(s, r, 200, "Tack för dina svar", path, &b);
 	buf_free(&b);
@@ -342,9 +364,17 @@ static void submit(struct es_site *s, const struct es_request *req,
 		form_page(s, r, 503, &d, busy_notice, path);
 		r->retry_after = 30;
 	} else {
+		/* The answer that picks the receipt's text travels in the
+		 * address: the web host cannot read the sealed record back.
+		 * Only a value from the form's own choices is put there. */
+		const char *next = form_receipt_value(&d);
+
 		r->status = 303;
-		snprintf(r->location, sizeof(r->location), "%s/kvitto?ref=%s",
-		    s->conf->eservice_base, ref);
+		snprintf(r->location, sizeof(r->location),
+		    "%s/kvitto?ref=%s&form=%s%s%s%s%s", s->conf->eservice_base,
+		    ref, spec->kind, next ? "&" : "",
+		    next ? spec->receipt_field : "", next ? "=" : "",
+		    next ? next : "");
 		buf_reset(&r->body);
 	}
 	form_data_free(&d);

@@ -19,8 +19,8 @@ static const struct lang_text {
 	const char *crumbs;    /* aria-label of the breadcrumbs */
 	const char *subnav;    /* aria-label of the subnav */
 } texts[FM_LANG__MAX] = {
-	[FM_LANG_SV] = { "/", "Start", "Du är här", "I det här avsnittet" },
-	[FM_LANG_EN] = { "/en/", "Home", "You are here", "In this section" },
+	[FM_LANG_SV] = { "/", "Startsida", "Du är här", "I det här avsnittet" },
+	[FM_LANG_EN] = { "/en/", "Home page", "You are here", "In this section" },
 };
 
 /* The layout's words, {{ui.NAME}} (gen_nav.h: nav_ui): one row per word,
@@ -44,7 +44,8 @@ static const struct ui_word {
 	{ "ui.a11y", { "Tillgänglighet på webbplatsen",
 	    "Accessibility of this website (in Swedish)" } },
 	{ "ui.privacy", { "Så hanterar vi personuppgifter",
-	    "How we handle personal data (in Swedish)" } },
+	    "How we handle personal data" } },
+	{ "ui.privacy_url", { "/personuppgifter/", "/en/personal-data/" } },
 	/* the link to the other language, in that language */
 	{ "ui.other", { "In English", "På svenska" } },
 };

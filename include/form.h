@@ -27,6 +27,7 @@ enum form_type {
 struct form_choice {
 	const char *value;   /* stored in the record */
 	const char *label;   /* shown to the user */
+	const char *hint;    /* explains a word in the label, or NULL */
 };
 
 struct form_field {
@@ -47,10 +48,22 @@ struct form_field {
 	const char *if_value;
 };
 
-/* At least one of two fields must be filled in (e.g. phone or e-mail). */
+/* At least one of two fields must be filled in (e.g. phone or e-mail).
+ * a and b follow each other in the table; they are shown as one group
+ * with its own legend and hint, and neither is marked optional, since
+ * one of them is not. */
 struct form_anyof {
 	const char *a, *b;
 	const char *msg;
+	const char *legend;
+	const char *hint;
+};
+
+/* What happens next, told on the receipt for one value of the form's
+ * receipt field (see form_spec). */
+struct form_receipt {
+	const char *value;
+	const char *text;
 };
 
 struct form_spec {
@@ -62,6 +75,12 @@ struct form_spec {
 	size_t      nfields;
 	const struct form_anyof *anyof;
 	size_t      nanyof;
+	/* The receipt: the choice field whose value picks the text, the text
+	 * per value, and a neutral text for anything else. */
+	const char *receipt_field;
+	const struct form_receipt *receipts;
+	size_t      nreceipts;
+	const char *receipt_default;
 };
 
 /* Messages shown beside fields; the Swedish text is in form.c. */
@@ -145,6 +164,15 @@ int form_field_index(const struct form_spec *spec, const char *name,
     size_t len);
 /* Label of a choice value of field i, or NULL. */
 const char *form_choice_label(const struct form_field *f, const char *value);
+
+/* The value of spec's receipt field in d if it is one of that field's
+ * choices, else NULL. Points into d. */
+const char *form_receipt_value(const struct form_data *d);
+
+/* The receipt text of spec for value (from the query of the receipt's
+ * address, so untrusted): the text for a known choice, the neutral text
+ * for anything else, NULL included. Never NULL. */
+const char *form_receipt_text(const struct form_spec *spec, const char *value);
 
 /* The Swedish message for d's error on field i (never NULL when there is
  * one); "" if none. */

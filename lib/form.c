@@ -72,6 +72,29 @@ const char *form_choice_label(const struct form_field *f, const char *value)
 	return NULL;
 }
 
+const char *form_receipt_value(const struct form_data *d)
+{
+	const struct form_spec *s = d->spec;
+	int i;
+
+	if (s->receipt_field == NULL ||
+	    (i = form_field_index(s, s->receipt_field, strlen(s->receipt_field))) < 0 ||
+	    d->value[i] == NULL ||
+	    form_choice_label(&s->fields[i], d->value[i]) == NULL)
+		return NULL;
+	return d->value[i];
+}
+
+const char *form_receipt_text(const struct form_spec *spec, const char *value)
+{
+	size_t i;
+
+	for (i = 0; value != NULL && i < spec->nreceipts; i++)
+		if (strcmp(spec->receipts[i].value, value) == 0)
+			return spec->receipts[i].text;
+	return spec->receipt_default;
+}
+
 /* --- parsing ------------------------------------------------------------ */
 
 static int hexval(int c)
@@ -452,10 +475,27 @@ static void render_describedby(buf *b, const struct form_data *d, size_t i)
 		b->data[b->len - 1] = '"';   /* replaces the trailing space */
 }
 
-static void render_label_text(buf *b, const struct form_field *f)
+/* The rule of spec that field name is the first (which 'a') or second
+ * ('b') of, or NULL. */
+static const struct form_anyof *anyof_of(const struct form_spec *s,
+    const char *name, char which)
 {
+	size_t k;
+
+	for (k = 0; k < s->nanyof; k++)
+		if (strcmp(which == 'a' ? s->anyof[k].a : s->anyof[k].b, name) == 0)
+			return &s->anyof[k];
+	return NULL;
+}
+
+static void render_label_text(buf *b, const struct form_data *d, size_t i)
+{
+	const struct form_field *f = &d->spec->fields[i];
+
 	buf_puts_html(b, f->label);
-	if (!f->required && f->if_field == NULL)
+	if (!f->required && f->if_field == NULL &&
+	    anyof_of(d->spec, f->name, 'a') == NULL &&
+	    anyof_of(d->spec, f->name, 'b') == NULL)
 		buf_puts(b, " <span class=\"optional\">(frivilligt)</span>");
 }
 
@@ -469,7 +509,7 @@ static void render_radio(buf *b, const struct form_data *d, size_t i)
 	    d->error[i] ? " field--error" : "");
 	render_describedby(b, d, i);
 	buf_puts(b, ">\n<legend>");
-	render_label_text(b, f);
+	render_label_text(b, d, i);
 	buf_puts(b, "</legend>\n");
 	render_help(b, d, i);
 	for (k = 0; k < f->nchoices; k++) {
@@ -477,11 +517,20 @@ static void render_radio(buf *b, const struct form_data *d, size_t i)
 		    "id=\"f-%s-%zu\" name=\"%s\" value=\"", f->name, k + 1, f->name);
 		buf_puts_html(b, f->choices[k].value);
 		buf_puts(b, "\"");
+		if (f->choices[k].hint != NULL)
+			buf_printf(b, " aria-describedby=\"f-%s-%zu-hint\"", f->name, k + 1);
 		if (v != NULL && strcmp(v, f->choices[k].value) == 0)
 			buf_puts(b, " checked");
 		buf_printf(b, "><label for=\"f-%s-%zu\">", f->name, k + 1);
 		buf_puts_html(b, f->choices[k].label);
 		buf_puts(b, "</label></div>\n");
+		/* After the choice, not inside it: the choice is one flex row. */
+		if (f->choices[k].hint != NULL) {
+			buf_printf(b, "<p class=\"hint choice-hint\" id=\"f-%s-%zu-hint\">",
+			    f->name, k + 1);
+			buf_puts_html(b, f->choices[k].hint);
+			buf_puts(b, "</p>\n");
+		}
 	}
 	buf_puts(b, "</fieldset>\n");
 }
@@ -505,7 +554,7 @@ static void render_input(buf *b, const struct form_data *d, size_t i)
 
 	buf_printf(b, "<div class=\"field%s\">\n<label for=\"f-%s\">",
 	    d->error[i] ? " field--error" : "", f->name);
-	render_label_text(b, f);
+	render_label_text(b, d, i);
 	buf_puts(b, "</label>\n");
 	render_help(b, d, i);
 	if (f->type == FORM_TEXTAREA)
@@ -539,9 +588,30 @@ static void render_input(buf *b, const struct form_data *d, size_t i)
 	buf_puts(b, "</div>\n");
 }
 
+/* A pair of which one must be filled in is one group: the legend asks the
+ * question, the hint says that one of the two is enough. */
+static void group_open(buf *out, const struct form_spec *s, size_t i)
+{
+	const struct form_anyof *g = anyof_of(s, s->fields[i].name, 'a');
+
+	if (g == NULL || g->legend == NULL)
+		return;
+	buf_printf(out, "<fieldset class=\"field field-group\"%s%s%s>\n<legend>",
+	    g->hint ? " aria-describedby=\"g-" : "", g->hint ? g->a : "",
+	    g->hint ? "-hint\"" : "");
+	buf_puts_html(out, g->legend);
+	buf_puts(out, "</legend>\n");
+	if (g->hint != NULL) {
+		buf_printf(out, "<p class=\"hint\" id=\"g-%s-hint\">", g->a);
+		buf_puts_html(out, g->hint);
+		buf_puts(out, "</p>\n");
+	}
+}
+
 int form_render(buf *out, const struct form_data *d, const char *action)
 {
 	const struct form_spec *s = d->spec;
+	const struct form_anyof *g;
 	size_t i;
 
 	render_summary(out, d);
@@ -559,10 +629,14 @@ int form_render(buf *out, const struct form_data *d, const char *action)
 			buf_puts_html(out, s->fields[i].section);
 			buf_puts(out, "</h2>\n");
 		}
+		group_open(out, s, i);
 		if (s->fields[i].type == FORM_RADIO)
 			render_radio(out, d, i);
 		else
 			render_input(out, d, i);
+		g = anyof_of(s, s->fields[i].name, 'b');
+		if (g != NULL && g->legend != NULL)
+			buf_puts(out, "</fieldset>\n");
 	}
 	buf_puts(out, "<button type=\"submit\" class=\"button\">");
 	buf_puts_html(out, s->submit);

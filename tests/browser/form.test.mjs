@@ -76,6 +76,38 @@ test('a valid form filled by its labels lands on the receipt', async () => {
 	}
 });
 
+// "Jag vet inte" is an answer; e-mail alone is enough of the phone/e-mail
+// pair, which is one group that says so (neither field is "frivilligt");
+// and the receipt tells what happens after "Nej, inte just nu".
+test('"Jag vet inte", e-mail only and "no contact now": the receipt says we ask again later', async () => {
+	const page = await newPage(browser);
+	try {
+		await page.goto(FORM);
+		const pair = page.getByRole('group', { name: /^Hur kan vi nå dig/ });
+		assert.equal(await pair.count(), 1, 'phone and e-mail are one group');
+		assert.match(await pair.innerText(), /Ett av dem räcker/);
+		assert.equal(await pair.getByLabel(LABELS.phone).count(), 1);
+		assert.equal(await pair.getByLabel(LABELS.email).count(), 1);
+		assert.doesNotMatch(await pair.innerText(), /frivilligt/);
+		await page.getByLabel(LABELS.name).fill(VALID.name);
+		await page.getByLabel(LABELS.pnr).fill(VALID.pnr);
+		await page.getByLabel(LABELS.email).fill(VALID.email);
+		const school = page.getByRole('group', { name: /^Har du en examen från gymnasiet/ });
+		// A hard word is explained beside its answer, and read with it.
+		const studiebevis = school.getByRole('radio', { name: /studiebevis/ });
+		assert.match(await studiebevis.getAttribute('aria-describedby'), /-hint$/);
+		await school.getByRole('radio', { name: /^Jag vet inte$/ }).check();
+		await page.getByRole('group', { name: /^Vad gör du just nu/ })
+			.getByRole('radio', { name: /^Jag söker arbete/ }).check();
+		await page.getByRole('group', { name: /^Vill du att vi kontaktar dig/ })
+			.getByRole('radio', { name: /^Nej, inte just nu/ }).check();
+		await assertReceipt(page, await submit(page));
+		assert.match(await page.locator('main').innerText(), /Om några månader frågar vi igen/);
+	} finally {
+		await page.context().close();
+	}
+});
+
 test('an empty form shows the error summary and messages beside the fields', async () => {
 	const page = await newPage(browser);
 	try {

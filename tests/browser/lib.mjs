@@ -100,7 +100,7 @@ export const LABELS = {
 // One choice per required radio group, by the group's legend and the
 // choice's label.
 export const CHOICES = [
-	{ group: /^Har du gått ut gymnasiet/, choice: /^Nej, jag har inte börjat/ },
+	{ group: /^Har du en examen från gymnasiet/, choice: /^Nej, jag har inte börjat/ },
 	{ group: /^Vad gör du just nu/, choice: /^Jag söker arbete/ },
 	{ group: /^Vill du att vi kontaktar dig/, choice: /^Ja, ring mig/ },
 ];

@@ -53,9 +53,14 @@ post valid "$VALID"
 check "valid submission answers 303" test "$(status valid)" = 303
 loc=$(sed -n 's/^[Ll]ocation: *\([^\r]*\).*/\1/p' "$T/valid.h" | tr -d '\r')
 ref=${loc##*ref=}
-check "303 points to the receipt with a reference" sh -c "echo '$loc' | grep -Eq '/kvitto\?ref=[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$'"
+ref=${ref%%&*}
+check "303 points to the receipt with a reference and the chosen contact" sh -c "echo '$loc' | grep -Eq '/kvitto\?ref=[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}&form=sysselsattning&kontakt=sms$'"
 curl -s -o "$T/receipt" "$KAA_URL$loc"
 check "receipt shows the reference" sh -c "test -n '$ref' && grep -q '$ref' '$T/receipt'"
+check "receipt says what happens next for an sms" grep -q 'Vi skickar ett sms till dig inom en vecka.' "$T/receipt"
+curl -s -o "$T/receipt2" "$KAA_URL${loc%&kontakt=*}&kontakt=%3Cb%3E"
+check "an unknown contact value gets the neutral next step, not echoed" sh -c \
+	"grep -q 'Om vi behöver veta något mer, hör vi av oss.' '$T/receipt2' && ! grep -q '<b>' '$T/receipt2'"
 check "kaa-inbox list shows the reference" sh -c "$BIN/kaa-inbox list -c '$KAA_CONF' | grep -q '$ref'"
 inbox show --json "$ref" > "$T/show.json" 2>"$T/show.err"
 check "kaa-inbox show decrypts the submission" test -s "$T/show.json"

@@ -121,6 +121,7 @@ END_TEST
 START_TEST(post_valid)
 {
 	struct inbox_entry e;
+	char refbuf[INBOX_REF_LEN + 1];
 	const char *ref;
 	json_t *rec, *f;
 	inbox *ib;
@@ -130,7 +131,11 @@ START_TEST(post_valid)
 	request("POST", FORM, NULL, "application/x-www-form-urlencoded; charset=UTF-8", YOUTH);
 	ck_assert_int_eq(resp.status, 303);
 	ck_assert_ptr_nonnull(strstr(resp.location, "/e-tjanst/testkommun/kvitto?ref="));
-	ref = strstr(resp.location, "ref=") + 4;
+	/* the chosen contact travels to the receipt, nothing personal does */
+	ck_assert_ptr_nonnull(strstr(resp.location, "&form=sysselsattning&kontakt=sms"));
+	ck_assert_ptr_null(strstr(resp.location, "Test"));
+	ck_assert_int_eq(sscanf(strstr(resp.location, "ref=") + 4, "%14[0-9A-Z-]", refbuf), 1);
+	ref = refbuf;
 	p = testdir_path(dir, "inbox.sqlite");
 	ck_assert_int_eq(inbox_open(p, 0, 0, &ib), INBOX_OK);
 	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
@@ -151,15 +156,78 @@ START_TEST(post_valid)
 	{
 		char q[64];
 
-		snprintf(q, sizeof(q), "xref=1&ref=%s", strstr(resp.location, "ref=") + 4);
+		snprintf(q, sizeof(q), "xref=1&ref=%s", refbuf);
 		request("GET", "/e-tjanst/testkommun/kvitto", q, NULL, NULL);
 		ck_assert_int_eq(resp.status, 200);
 		ck_assert(has("Tack! Vi har tagit emot dina svar."));
+		ck_assert(has(refbuf));
 	}
 	/* a well-formed reference that was never stored gets no thanks */
 	request("GET", "/e-tjanst/testkommun/kvitto", "ref=AAAA-BBBB-CCCC", NULL, NULL);
 	ck_assert_int_eq(resp.status, 404);
 	ck_assert(!has("Tack!"));
+}
+END_TEST
+
+/* The receipt says what happens next for the contact the youth chose;
+ * a value that is not one of the form's choices, or none, gets the
+ * neutral text, and is never echoed. */
+static const struct {
+	const char *tail, *want;
+} next_texts[] = {
+	{ "&form=sysselsattning&kontakt=telefon", "Vi ringer inom en vecka." },
+	{ "&form=sysselsattning&kontakt=sms", "Vi skickar ett sms till dig inom en vecka." },
+	{ "&form=sysselsattning&kontakt=epost", "Vi mejlar dig inom en vecka." },
+	{ "&form=sysselsattning&kontakt=nej", "Om några månader frågar vi igen hur du har det." },
+	{ "&form=sysselsattning&kontakt=%3Cscript%3E", "Om vi behöver veta något mer, hör vi av oss." },
+	{ "&form=sysselsattning&kontakt=namn", "Om vi behöver veta något mer, hör vi av oss." },
+	{ "&form=sysselsattning", "Om vi behöver veta något mer, hör vi av oss." },
+	{ "&form=nosuch&kontakt=nej", "Om vi behöver veta något mer, hör vi av oss." },
+	{ "&kontakt=nej", "Om vi behöver veta något mer, hör vi av oss." },
+};
+
+START_TEST(receipt_next_step)
+{
+	static const char *const all[] = {
+		"Vi ringer inom", "Vi skickar ett sms", "Vi mejlar dig",
+		"frågar vi igen", "Om vi behöver veta något mer",
+	};
+	char ref[INBOX_REF_LEN + 1], q[160];
+	size_t k, shown = 0;
+
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_int_eq(sscanf(strstr(resp.location, "ref=") + 4, "%14[0-9A-Z-]", ref), 1);
+	snprintf(q, sizeof(q), "ref=%s%s", ref, next_texts[_i].tail);
+	request("GET", "/e-tjanst/testkommun/kvitto", q, NULL, NULL);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_msg(has(next_texts[_i].want), "%s: missing %s", q, next_texts[_i].want);
+	for (k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+		shown += has(all[k]);
+	ck_assert_uint_eq(shown, 1);   /* exactly one next step */
+	ck_assert(!has("<script>"));
+	ck_assert(!has("aktivitetsansvar"));
+	ck_assert(has("<a href=\"/\">Startsida</a>"));
+}
+END_TEST
+
+/* Each contact choice posted is the one the receipt's address carries. */
+START_TEST(redirect_carries_choice)
+{
+	static const char *const choice[] = { "telefon", "sms", "epost", "nej" };
+	char body[512], want[64];
+	size_t k;
+
+	for (k = 0; k < sizeof(choice) / sizeof(choice[0]); k++) {
+		snprintf(body, sizeof(body), "namn=Test&personnummer=200812122398"
+		    "&epost=t%%40x.se&gymnasium=vet_inte&sysselsattning=arbetar"
+		    "&kontakt=%s", choice[k]);
+		request("POST", FORM, NULL, "application/x-www-form-urlencoded", body);
+		ck_assert_int_eq(resp.status, 303);
+		snprintf(want, sizeof(want), "&form=sysselsattning&kontakt=%s", choice[k]);
+		ck_assert_str_eq(strstr(resp.location, "&form="), want);
+	}
+	ck_assert_int_eq(count_rows(), 4);
 }
 END_TEST
 
@@ -233,6 +301,8 @@ START_TEST(over_twenty_not_stored)
 	ck_assert_int_eq(resp.status, 200);
 	ck_assert(has("Du har fyllt 20 år"));
 	ck_assert(has("Komvux"));
+	/* a word the youth need not know is not used as if known */
+	ck_assert(!has("aktivitetsansvar"));
 	ck_assert_int_eq(count_rows(), 0);
 }
 END_TEST
@@ -317,6 +387,8 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, get_form);
 	tcase_add_test(tc, post_valid);
+	tcase_add_loop_test(tc, receipt_next_step, 0, sizeof(next_texts) / sizeof(next_texts[0]));
+	tcase_add_test(tc, redirect_carries_choice);
 	tcase_add_test(tc, post_invalid_keeps_input);
 	tcase_add_test(tc, over_twenty_not_stored);
 	tcase_add_test(tc, locked_database_503);

@@ -98,6 +98,8 @@ static const struct { const char *field, *val; int msg; } bad_fields[] = {
 	{ "epost", "a%20b@c.se", FM_EMAIL },
 	{ "gymnasium", "", FM_REQUIRED },
 	{ "gymnasium", "kanske", FM_CHOICE },
+	{ "gymnasium", "vet_inte", FM_NONE },        /* "Jag vet inte" is an answer */
+	{ "gymnasium", "anpassad_bevis", FM_NONE },
 	{ "sysselsattning", "utbildning", FM_NONE },  /* checked below */
 	{ "kontakt", "", FM_REQUIRED },
 };
@@ -210,7 +212,68 @@ START_TEST(render_empty)
 	ck_assert_ptr_null(strstr(out.data, "aria-invalid"));
 	ck_assert_ptr_nonnull(strstr(out.data, "<label for=\"f-namn\">För- och efternamn</label>"));
 	ck_assert_ptr_nonnull(strstr(out.data, "Skriv inte om hälsa"));
+	/* phone and e-mail: one group that says one of them is enough;
+	 * neither is marked optional, the free-text message is */
+	ck_assert_ptr_nonnull(strstr(out.data, "<fieldset class=\"field field-group\" "
+	    "aria-describedby=\"g-telefon-hint\">\n<legend>Hur kan vi nå dig?</legend>\n"
+	    "<p class=\"hint\" id=\"g-telefon-hint\">Fyll i mobilnummer eller e-post. "
+	    "Ett av dem räcker"));
+	ck_assert_ptr_nonnull(strstr(out.data, "<label for=\"f-telefon\">Mobilnummer</label>"));
+	ck_assert_ptr_nonnull(strstr(out.data, "<label for=\"f-epost\">E-postadress</label>"));
+	ck_assert_ptr_nonnull(strstr(out.data, "Meddelande till oss <span class=\"optional\">(frivilligt)</span>"));
+	ck_assert_ptr_eq(strstr(strstr(out.data, "<form"), "(frivilligt)"),
+	    strstr(strstr(out.data, "Meddelande till oss"), "(frivilligt)"));   /* the only field marked so */
+	/* the group closes after the e-mail field, before the next section */
+	ck_assert_ptr_nonnull(strstr(out.data, "autocomplete=\"email\" value=\"\">\n</div>\n</fieldset>\n<h2>Gymnasiet</h2>"));
+	/* words a 17-year-old may not know are explained beside the answer */
+	ck_assert_ptr_nonnull(strstr(out.data, "value=\"studiebevis\" aria-describedby=\"f-gymnasium-5-hint\">"));
+	ck_assert_ptr_nonnull(strstr(out.data, "<p class=\"hint choice-hint\" id=\"f-gymnasium-5-hint\">Ett studiebevis visar"));
+	ck_assert_ptr_nonnull(strstr(out.data, "<label for=\"f-gymnasium-9\">Jag vet inte</label>"));
+	ck_assert_ptr_null(strstr(out.data, "aktivitetsansvar"));
 	buf_free(&out);
+}
+END_TEST
+
+/* The receipt's next step: only a value from the contact choices picks a
+ * text; anything else gets the neutral one. */
+START_TEST(receipt_texts)
+{
+	struct form_data d;
+	char *b;
+	const char *neutral = form_youth.receipt_default;
+
+	form_parse(&form_youth, VALID, strlen(VALID), &d);
+	ck_assert_int_eq(form_validate(&d, today), 0);
+	ck_assert_str_eq(form_receipt_value(&d), "sms");
+	form_data_free(&d);
+	b = with("kontakt", "namn");
+	form_parse(&form_youth, b, strlen(b), &d);
+	ck_assert_ptr_null(form_receipt_value(&d));
+	form_data_free(&d);
+	free(b);
+
+	ck_assert_ptr_nonnull(neutral);
+	ck_assert_ptr_nonnull(strstr(form_receipt_text(&form_youth, "nej"), "frågar vi igen"));
+	ck_assert_ptr_nonnull(strstr(form_receipt_text(&form_youth, "telefon"), "ringer"));
+	ck_assert_str_eq(form_receipt_text(&form_youth, "bogus"), neutral);
+	ck_assert_str_eq(form_receipt_text(&form_youth, ""), neutral);
+	ck_assert_str_eq(form_receipt_text(&form_youth, NULL), neutral);
+}
+END_TEST
+
+/* Every contact choice has its own receipt text, so none falls back to
+ * the neutral one by a typo in the table. */
+START_TEST(receipt_per_choice)
+{
+	int k = form_field_index(&form_youth, "kontakt", 7);
+	const struct form_field *f = &form_youth.fields[k];
+	size_t i;
+
+	ck_assert_int_ge(k, 0);
+	ck_assert_uint_eq(form_youth.nreceipts, f->nchoices);
+	for (i = 0; i < f->nchoices; i++)
+		ck_assert_str_ne(form_receipt_text(&form_youth, f->choices[i].value),
+		    form_youth.receipt_default);
 }
 END_TEST
 
@@ -274,6 +337,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, too_long);
 	tcase_add_test(tc, render_keeps_input);
 	tcase_add_test(tc, render_empty);
+	tcase_add_test(tc, receipt_texts);
+	tcase_add_test(tc, receipt_per_choice);
 	tcase_add_loop_test(tc, json_record, 0, 2);
 	tcase_add_loop_test(tc, control_at, 0, sizeof(controls) / sizeof(controls[0]));
 	suite_add_tcase(s, tc);

@@ -129,20 +129,20 @@ START_TEST(test_breadcrumbs)
 	free(b);
 	b = render(nav_breadcrumbs, 2);
 	ck_assert_str_eq(b, "<nav class=\"breadcrumbs\" aria-label=\"Du är "
-	    "här\">\n<ol>\n<li><a href=\"/\">Start</a></li>\n"
+	    "här\">\n<ol>\n<li><a href=\"/\">Startsida</a></li>\n"
 	    "<li><a href=\"/unga/\">För unga</a></li>\n"
 	    "<li aria-current=\"page\">Stöd</li>\n</ol>\n</nav>");
 	free(b);
 	/* /unga/djup/ is not a page: skipped */
 	b = render(nav_breadcrumbs, 11);
 	ck_assert_str_eq(b, "<nav class=\"breadcrumbs\" aria-label=\"Du är "
-	    "här\">\n<ol>\n<li><a href=\"/\">Start</a></li>\n"
+	    "här\">\n<ol>\n<li><a href=\"/\">Startsida</a></li>\n"
 	    "<li><a href=\"/unga/\">För unga</a></li>\n"
 	    "<li aria-current=\"page\">Djup</li>\n</ol>\n</nav>");
 	free(b);
 	b = render(nav_breadcrumbs, 10);
 	ck_assert_str_eq(b, "<nav class=\"breadcrumbs\" aria-label=\"You are "
-	    "here\">\n<ol>\n<li><a href=\"/en/\">Home</a></li>\n"
+	    "here\">\n<ol>\n<li><a href=\"/en/\">Home page</a></li>\n"
 	    "<li aria-current=\"page\">Young people</li>\n</ol>\n</nav>");
 	free(b);
 	b = render(nav_breadcrumbs, 6);
