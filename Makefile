@@ -55,7 +55,7 @@ Q = $(if $(V),,@)
 .SECONDARY:
 
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
-        browser site install clean bench anywhere letters link-check
+        browser site install clean bench bench-letters anywhere letters link-check
 all: $(BINS) $(TEST_BIN)
 
 # Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
@@ -157,6 +157,10 @@ $(B)/bench/cmark-floor: bench/cmark-floor.c $(B)/obj/generator/page.o \
 
 bench: all $(B)/bench/cmark-floor
 	@CMARK_FLOOR=$(B)/bench/cmark-floor sh bench/site-bench.sh
+
+# kaa-gen letters against WeasyPrint on the same letters (about 4 minutes).
+bench-letters: all
+	@KAA_GEN=$(B)/bin/kaa-gen sh bench/letters-bench.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/site $(DESTDIR)$(SHAREDIR)/content $(DESTDIR)$(SHAREDIR)/conf

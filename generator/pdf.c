@@ -40,10 +40,10 @@ static const struct style {
 	double      before, after;     /* mm */
 	int         keep;              /* keep with the next block */
 } styles[ST__MAX] = {
-	[LS_BODY] = { FAMILY " 10.5",       0.0, 2.8, 0 },
-	[LS_H1]   = { FAMILY " Bold 14",    3.0, 3.0, 1 },
-	[LS_H2]   = { FAMILY " Bold 12",    3.0, 1.8, 1 },
-	[LS_H3]   = { FAMILY " Bold 10.5",  2.0, 1.2, 1 },
+	[LS_BODY] = { FAMILY " 11",         0.0, 2.8, 0 },
+	[LS_H1]   = { FAMILY " Bold 15",    3.0, 3.0, 1 },
+	[LS_H2]   = { FAMILY " Bold 12.5",  3.0, 1.8, 1 },
+	[LS_H3]   = { FAMILY " Bold 11",    2.0, 1.2, 1 },
 	[LS_CODE] = { "DejaVu Sans Mono 9.5", 0.0, 2.8, 0 },
 	[ST_HEAD] = { FAMILY " 9",          0.0, 0.0, 0 },
 };
@@ -169,6 +169,8 @@ start(struct pdf *p, const struct pdf_meta *m)
 		return PDF_ENOMEM;
 	p->ctx = pango_font_map_create_context(p->fontmap);
 	pango_cairo_update_context(p->cr, p->ctx);
+	/* a PDF's unit is the point: sizes as given (Pango assumes 96 dpi) */
+	pango_cairo_context_set_resolution(p->ctx, 72.0);
 	/* unhinted metrics: the same line breaks at any resolution */
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
