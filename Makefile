@@ -95,7 +95,7 @@ deps:
 	@sh scripts/deps.sh
 
 # --- the demo system -------------------------------------------------------
-RUN_CONF ?= conf/exempelkommun.ini
+RUN_CONF ?= conf/exempelregionen.ini
 run: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/run.sh start $(RUN_CONF)
@@ -129,8 +129,10 @@ golden: all
 
 integration: all
 	@sh tests/integration/run.sh
+	@sh tests/integration/region.sh
 	@echo "integration again, with the ASan+UBSan build:"
 	@KAA_BIN_DIR=build/san/bin sh tests/integration/run.sh
+	@KAA_BIN_DIR=build/san/bin sh tests/integration/region.sh
 
 browser: all
 	@sh tests/browser/run.sh

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "eservice.h"
 #include "form.h"
@@ -46,10 +47,13 @@ int es_site_load(struct es_site *s, struct conf *conf, const char **what)
 {
 	buf shell = BUF_INIT;
 
+	size_t bad = 0;
+
 	memset(s, 0, sizeof(*s));
 	s->conf = conf;
-	if (key_public_load(conf->public_key_path, &s->pk) != KEY_OK) {
-		*what = conf->public_key_path;
+	if (key_set_load(&s->keys, conf->public_key_paths, conf->npublic_keys,
+	    &bad) != KEY_OK) {
+		*what = conf->public_key_paths[bad < conf->npublic_keys ? bad : 0];
 		return ES_EKEY;
 	}
 	if (buf_read_file(&shell, conf->layout_path) == 0 && shell.len > 0) {
@@ -79,7 +83,9 @@ const char *es_strerror(int err)
 	switch (err) {
 	case ES_OK: return "no error";
 	case ES_EOPEN: return "cannot open";
-	case ES_EKEY: return "cannot read the public key (run kaa-inbox keygen)";
+	case ES_EKEY: return "cannot read a coordinator's public key, or one is "
+	    "listed twice (run kaa-inbox keygen)";
+	case ES_ECONF: return "the configuration does not hold together";
 	case ES_ESHELL: return "cannot read the page shell (run kaa-gen site)";
 	default: return "out of memory";
 	}
@@ -169,27 +175,17 @@ static void office_contact(buf *b, const struct es_site *s)
 	buf_puts(b, "</a>.</p>\n");
 }
 
-/* For someone 20 or older: the municipality's duty has ended; say where to
- * turn. Nothing is stored, since the municipality has no duty (or right)
- * to record them. */
-static void over20_page(struct es_site *s, struct es_response *r,
-    const char *path)
+/* Too old for the form (its spec's age rule): the spec's page, and where
+ * to ask. Nothing is stored, since the municipality has no duty (or
+ * right) to record them. */
+static void over_age_page(struct es_site *s, struct es_response *r,
+    const struct form_spec *spec, const char *path)
 {
 	buf b = BUF_INIT;
 
-	buf_puts(&b, "<div class=\"notice\"><p>Du har fyllt 20 år. Då ska "
-	    "kommunen inte längre följa upp vad du gör. Vi har inte sparat "
-	    "något av det du skrev.</p></div>\n"
-	    "<p>Du kan ändå få hjälp. Här kan du vända dig:</p>\n<ul>\n"
-	    "<li><strong>Vuxenutbildningen (Komvux)</strong> om du vill läsa in "
-	    "gymnasiet. Prata med en studie- och yrkesvägledare där.</li>\n"
-	    "<li><strong>Arbetsförmedlingen</strong> om du söker arbete: "
-	    "<a href=\"https://arbetsformedlingen.se\">arbetsformedlingen.se</a>.</li>\n"
-	    "<li><strong>Folkhögskola</strong> är ett annat sätt att studera: "
-	    "<a href=\"https://www.folkhogskola.nu\">folkhogskola.nu</a>.</li>\n"
-	    "</ul>\n<p>Vill du fråga oss något?</p>\n");
+	buf_puts(&b, spec->age_html);
 	office_contact(&b, s);
-	page(s, r, 200, "Vårt stöd gäller tills du fyller 20", path, &b);
+	page(s, r, 200, spec->age_title, path, &b);
 	buf_free(&b);
 }
 
@@ -219,57 +215,137 @@ static int query_value(const char *q, const char *name, char *out, size_t n)
 
 static int open_inbox(struct es_site *s);
 
-/* What happens next: the text the form's spec gives for the answer the
- * redirect carried (untrusted, so only a known choice picks a text; the
- * web host cannot read the sealed record to look it up). */
-static const char *receipt_next(const char *query)
+/* The form named by the receipt's address, among those served here. */
+static const struct form_spec *mount_form(const struct es_mount *m,
+    const char *kind)
 {
-	static const char neutral[] = "Vi läser dina svar. Om vi behöver "
-	    "veta något mer, hör vi av oss.";
-	const struct form_spec *spec;
-	char kind[32], value[32];
+	size_t i;
 
-	if (query_value(query, "form", kind, sizeof(kind)) != 0 ||
-	    (spec = form_find(kind)) == NULL)
-		return neutral;
-	if (spec->receipt_field == NULL ||
-	    query_value(query, spec->receipt_field, value, sizeof(value)) != 0)
-		return form_receipt_text(spec, NULL);
-	return form_receipt_text(spec, value);
+	for (i = 0; i < m->nforms; i++)
+		if (strcmp(m->forms[i]->kind, kind) == 0)
+			return m->forms[i];
+	return NULL;
+}
+
+/* The municipality a submission went to: named in the address when the
+ * form serves several (untrusted: it must be one of them). */
+static struct es_site *mount_to(const struct es_mount *m, const char *id)
+{
+	size_t i;
+
+	if (m->nto == 1 && id == NULL)
+		return m->to[0];
+	for (i = 0; id != NULL && i < m->nto; i++)
+		if (strcmp(m->to[i]->conf->id, id) == 0)
+			return m->to[i];
+	return NULL;
+}
+
+/* "2026-11-24T12:00:00Z" as local time, "24 november 2026 kl. 13.00". */
+static void received_at(buf *b, const char *utc)
+{
+	static const char *const month[12] = { "januari", "februari", "mars",
+	    "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+	    "november", "december" };
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+		buf_puts_html(b, utc);
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t = timegm(&tm);
+	localtime_r(&t, &tm);
+	buf_printf(b, "%d %s %d kl. %02d.%02d", tm.tm_mday, month[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+}
+
+/* The youth form's receipt: what happens next for the contact choice. */
+static void youth_receipt(buf *b, const struct form_spec *spec,
+    const char *query, const char *ref)
+{
+	char value[32];
+
+	buf_puts(b, "<p>Tack! Vi har tagit emot dina svar.</p>\n"
+	    "<div class=\"receipt\"><p>Ditt referensnummer är</p><p class=\"ref\">");
+	buf_puts_html(b, ref);
+	buf_puts(b, "</p></div>\n<h2>Det här händer nu</h2>\n<p class=\"next\">");
+	buf_puts_html(b, form_receipt_text(spec, spec->receipt_field != NULL &&
+	    query_value(query, spec->receipt_field, value, sizeof(value)) == 0 ?
+	    value : NULL));
+	buf_puts(b, "</p>\n<p>Spara referensnumret om du vill fråga oss om "
+	    "det du skickade.</p>\n");
+}
+
+/* A notice's receipt, for the school's records: reference, time, the
+ * municipality, and what was reported without the pupil's data. */
+static void notice_receipt(buf *b, const struct form_spec *spec,
+    const char *query, const char *ref, const struct es_site *to,
+    const struct inbox_entry *meta)
+{
+	buf_puts(b, "<div class=\"receipt\"><p>Referensnummer</p><p class=\"ref\">");
+	buf_puts_html(b, ref);
+	buf_puts(b, "</p></div>\n<dl class=\"receipt-summary\">\n<dt>Mottagen</dt><dd>");
+	received_at(b, meta->received);
+	buf_puts(b, "</dd>\n<dt>Skickad till</dt><dd>");
+	buf_puts_html(b, to->conf->name);
+	buf_puts(b, ", kommunala aktivitetsansvaret</dd>\n</dl>\n");
+	if (spec->receipt_intro != NULL) {
+		buf_puts(b, "<p>");
+		buf_puts_html(b, spec->receipt_intro);
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "<h2>Det här anmälde du</h2>\n");
+	form_receipt_summary(spec, query, b);
+	buf_puts(b, "<p class=\"no-print\">Skriv ut sidan eller spara den som PDF "
+	    "med webbläsarens utskrift (Ctrl+P). Elevens namn och personnummer "
+	    "står inte på kvittot.</p>\n");
 }
 
 /* Thanks only for what was really stored: the reference must be in the
- * inbox (its metadata is in clear; the content stays sealed). */
-static void receipt_page(struct es_site *s, struct es_response *r,
+ * inbox it names (its metadata is in clear; the content stays sealed). */
+static void receipt_page(const struct es_mount *m, struct es_response *r,
     const char *query, const char *path)
 {
-	char ref[INBOX_REF_LEN + 1], raw[64];
+	char ref[INBOX_REF_LEN + 1], raw[64], id[64];
+	const struct form_spec *spec = NULL;
+	struct inbox_entry meta;
+	struct es_site *to = NULL;
 	buf b = BUF_INIT;
-	int rc;
+	int rc = INBOX_ENOTFOUND;
 
-	if (query_value(query, "ref", raw, sizeof(raw)) != 0 ||
-	    inbox_ref_parse(raw, ref) != 0 ||
-	    (rc = open_inbox(s)) != INBOX_OK ||
-	    (rc = inbox_exists(s->ib, ref)) == INBOX_ENOTFOUND) {
-		simple_page(s, r, 404, "Kvittot finns inte", path,
+	/* the form is the one the stored row names (its metadata), so the
+	 * address cannot show one form's receipt for another's row */
+	memset(&meta, 0, sizeof(meta));
+	if (query_value(query, "ref", raw, sizeof(raw)) == 0 &&
+	    inbox_ref_parse(raw, ref) == 0 &&
+	    (to = mount_to(m, query_value(query, "kommun", id, sizeof(id)) == 0 ?
+	    id : NULL)) != NULL &&
+	    (rc = open_inbox(to)) == INBOX_OK &&
+	    (rc = inbox_lookup(to->ib, ref, &meta)) == INBOX_OK &&
+	    (spec = mount_form(m, meta.kind)) == NULL)
+		rc = INBOX_ENOTFOUND;
+	if (rc == INBOX_ENOTFOUND || to == NULL) {
+		simple_page(m->host, r, 404, "Kvittot finns inte", path,
 		    "<p>Vi hittar inget svar med det referensnumret.</p>\n");
 		return;
 	}
 	if (rc != INBOX_OK) {
-		simple_page(s, r, 503, "Försök igen", path,
+		simple_page(m->host, r, 503, "Försök igen", path,
 		    "<p>Kvittot kan inte visas just nu. Försök igen om en stund.</p>\n");
 		r->retry_after = 30;
 		return;
 	}
-	buf_puts(&b, "<p>Tack! Vi har tagit emot dina svar.</p>\n"
-	    "<div class=\"receipt\"><p>Ditt referensnummer är</p><p class=\"ref\">");
-	buf_puts_html(&b, ref);
-	buf_puts(&b, "</p></div>\n<h2>Det här händer nu</h2>\n<p class=\"next\">");
-	buf_puts_html(&b, receipt_next(query));
-	buf_puts(&b, "</p>\n<p>Spara referensnumret om du vill fråga oss om "
-	    "det du skickade.</p>\n");
-	office_contact(&b, s);
-	page(s, r, 200, "Tack för dina svar", path, &b);
+	if (spec->route_field == NULL)
+		youth_receipt(&b, spec, query, ref);
+	else
+		notice_receipt(&b, spec, query, ref, to, &meta);
+	office_contact(&b, to);
+	page(m->host, r, 200, spec->receipt_title, path, &b);
 	buf_free(&b);
 }
 
@@ -302,7 +378,8 @@ static int open_inbox(struct es_site *s)
 	return INBOX_OK;
 }
 
-/* Stores the record; returns an inbox_err. */
+/* Stores the record in the inbox of the municipality it is for, sealed to
+ * that municipality's coordinators; returns an inbox_err. */
 static int store(struct es_site *s, const struct form_data *d, char *ref)
 {
 	char *json;
@@ -312,7 +389,7 @@ static int store(struct es_site *s, const struct form_data *d, char *ref)
 		return rc;
 	if ((json = form_to_json(d, s->conf->id)) == NULL)
 		return INBOX_ENOMEM;
-	rc = inbox_append(s->ib, &s->pk, d->spec->kind, json, strlen(json), ref);
+	rc = inbox_append(s->ib, &s->keys, d->spec->kind, json, strlen(json), ref);
 	sodium_memzero(json, strlen(json));
 	free(json);
 	if (rc == INBOX_EIO || rc == INBOX_ESCHEMA || rc == INBOX_EOPEN) {
@@ -322,30 +399,67 @@ static int store(struct es_site *s, const struct form_data *d, char *ref)
 	return rc;
 }
 
-static void submit(struct es_site *s, const struct es_request *req,
-    struct es_response *r, const struct form_spec *spec, const char *path)
+/* 303 to the receipt. What the receipt shows travels in the address (the
+ * web host cannot read the sealed record back): the municipality and the
+ * values the form marks for the receipt, never the person's data. */
+static void to_receipt(const struct es_mount *m, const struct es_site *to,
+    const struct form_data *d, const char *ref, struct es_response *r)
 {
-	struct form_data d;
-	char ref[INBOX_REF_LEN + 1];
-	int rc;
+	const char *next = form_receipt_value(d);
+	buf q = BUF_INIT;
 
+	buf_printf(&q, "%s/kvitto?ref=%s&form=%s", m->base, ref, d->spec->kind);
+	if (m->nto > 1)
+		buf_printf(&q, "&kommun=%s", to->conf->id);
+	if (next != NULL)
+		buf_printf(&q, "&%s=%s", d->spec->receipt_field, next);
+	form_receipt_query(d, &q);
+	r->status = 303;
+	if (q.oom || q.len >= sizeof(r->location))   /* the summary is a
+	                                             * courtesy: keep the rest */
+		snprintf(r->location, sizeof(r->location), "%s/kvitto?ref=%s&form=%s"
+		    "%s%s", m->base, ref, d->spec->kind, m->nto > 1 ? "&kommun=" : "",
+		    m->nto > 1 ? to->conf->id : "");
+	else
+		memcpy(r->location, q.data, q.len + 1);
+	buf_free(&q);
+	buf_reset(&r->body);
+}
+
+/* A request the form cannot read: a page that says so, nothing stored. */
+static int bad_request(struct es_site *s, const struct es_request *req,
+    struct es_response *r, const char *path)
+{
 	if (!content_type_ok(req->content_type)) {
 		simple_page(s, r, 415, "Formuläret kunde inte läsas", path,
 		    "<p>Formuläret skickades i ett format vi inte kan läsa.</p>\n");
-		return;
+		return 1;
 	}
 	if (req->body_error == ES_BODY_BROKEN) {
 		simple_page(s, r, 400, "Formuläret kom inte fram helt", path,
 		    "<p>Bara en del av formuläret kom fram, så vi har inte sparat "
 		    "något. Gå tillbaka och tryck på Skicka igen.</p>\n");
-		return;
+		return 1;
 	}
 	if (req->body_error == ES_BODY_TOO_LARGE || req->body_len > FORM_BODY_MAX) {
 		simple_page(s, r, 413, "Formuläret är för stort", path,
 		    "<p>Du har skrivit mer än formuläret kan ta emot. Korta "
 		    "texten och försök igen.</p>\n");
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+static void submit(const struct es_mount *m, const struct es_request *req,
+    struct es_response *r, const struct form_spec *spec, const char *path)
+{
+	struct es_site *s = m->host, *to;
+	struct form_data d;
+	char ref[INBOX_REF_LEN + 1];
+	int rc;
+
+	if (bad_request(s, req, r, path))
+		return;
 	rc = form_parse(spec, req->body ? req->body : "", req->body_len, &d);
 	if (rc != FORM_OK) {
 		form_data_free(&d);
@@ -356,46 +470,245 @@ static void submit(struct es_site *s, const struct es_request *req,
 		r->retry_after = rc == FORM_ENOMEM ? 30 : 0;
 		return;
 	}
-	if (form_validate(&d, req->today) > 0)
+	to = mount_to(m, spec->route_field != NULL ? form_route(&d) : NULL);
+	if (form_validate(&d, req->today) > 0 || to == NULL)
 		form_page(s, r, 422, &d, NULL, path);
-	else if (d.has_pnr && pnr_age(&d.pnr, req->today) >= 20)
-		over20_page(s, r, path);
-	else if ((rc = store(s, &d, ref)) != INBOX_OK) {
+	else if (spec->age_policy == FORM_AGE_PAGE &&
+	    form_over_age(&d, req->today))
+		over_age_page(s, r, spec, path);
+	else if ((rc = store(to, &d, ref)) != INBOX_OK) {
 		form_page(s, r, 503, &d, busy_notice, path);
 		r->retry_after = 30;
-	} else {
-		/* The answer that picks the receipt's text travels in the
-		 * address: the web host cannot read the sealed record back.
-		 * Only a value from the form's own choices is put there. */
-		const char *next = form_receipt_value(&d);
-
-		r->status = 303;
-		snprintf(r->location, sizeof(r->location),
-		    "%s/kvitto?ref=%s&form=%s%s%s%s%s", s->conf->eservice_base,
-		    ref, spec->kind, next ? "&" : "",
-		    next ? spec->receipt_field : "", next ? "=" : "",
-		    next ? next : "");
-		buf_reset(&r->body);
-	}
+	} else
+		to_receipt(m, to, &d, ref, r);
 	form_data_free(&d);
+}
+
+/* --- loading what the process serves --------------------------------------- */
+
+static int load_err(struct es_loaderr *err, const char *file,
+    const char *fmt, const char *a, const char *b)
+{
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	snprintf(err->msg, sizeof(err->msg), fmt, a, b);
+	return -1;
+}
+
+/* The municipality configured in path, loaded once however often named. */
+static struct es_site *add_site(struct es_service *svc, const char *path,
+    int busy_ms, struct es_loaderr *err)
+{
+	struct conf_errinfo ei;
+	struct conf *c;
+	const char *what = NULL;
+	char line[16];
+	size_t i;
+	int rc;
+
+	if ((rc = conf_load(path, &c, &ei)) != CONF_OK) {
+		snprintf(line, sizeof(line), "%d", ei.line);
+		load_err(err, path, ei.key[0] ? "line %s: %s" : "line %s%s", line,
+		    ei.key[0] ? ei.key : "");
+		snprintf(err->msg + strlen(err->msg), sizeof(err->msg) -
+		    strlen(err->msg), ": %s", conf_strerror(rc));
+		return NULL;
+	}
+	for (i = 0; i < svc->nsites; i++)
+		if (strcmp(svc->sites[i].conf->id, c->id) == 0) {
+			conf_free(c);
+			return &svc->sites[i];
+		}
+	if (svc->nsites == ES_MAX_SITES) {
+		conf_free(c);
+		load_err(err, path, "more than %s municipalities%s", "64", "");
+		return NULL;
+	}
+	if ((rc = es_site_load(&svc->sites[svc->nsites], c, &what)) != ES_OK) {
+		load_err(err, path, "%s (%s)", es_strerror(rc), what ? what : "");
+		es_site_free(&svc->sites[svc->nsites]);
+		return NULL;
+	}
+	svc->sites[svc->nsites].busy_ms = busy_ms;
+	return &svc->sites[svc->nsites++];
+}
+
+/* The school form for these municipalities: they are its choices, each
+ * with its KAA office's phone (for pupils who must not be reported here). */
+static int school_form(struct es_mount *m)
+{
+	size_t i;
+
+	if ((m->choices = calloc(m->nto, sizeof(*m->choices))) == NULL)
+		return -1;
+	for (i = 0; i < m->nto; i++) {
+		m->choices[i].value = m->to[i]->conf->id;
+		m->choices[i].label = m->to[i]->conf->name;
+		m->choices[i].extra = setting(m->to[i], "office.phone");
+	}
+	m->owned = form_spec_with_choices(&form_school, form_school.route_field,
+	    m->choices, m->nto);
+	if (m->owned == NULL)
+		return -1;
+	m->forms[m->nforms++] = m->owned;
+	return 0;
+}
+
+static struct es_mount *add_mount(struct es_service *svc, const char *base,
+    struct es_site *host)
+{
+	struct es_mount *m = &svc->mounts[svc->nmounts++];
+
+	memset(m, 0, sizeof(*m));
+	m->base = base;
+	m->host = host;
+	return m;
+}
+
+/* The site's school form is where its eservice.school says, if it says. */
+static int school_where(const struct es_site *s, const char *base,
+    struct es_loaderr *err)
+{
+	const char *want = conf_get(s->conf, "eservice.school");
+	size_t n = strlen(base);
+
+	if (want == NULL || (strncmp(want, base, n) == 0 && want[n] == '/' &&
+	    strcmp(want + n + 1, form_school.kind) == 0))
+		return 0;
+	return load_err(err, s->conf->file, "eservice.school is %s, but this "
+	    "municipality's school form is at %s/skolanmalan", want, base);
+}
+
+static int region_mount(struct es_service *svc, struct region *rg,
+    struct es_site **members, struct es_loaderr *err)
+{
+	struct es_mount *m;
+	size_t i;
+
+	for (i = 0; i < svc->nmounts; i++)
+		if (strcmp(svc->mounts[i].base, rg->base) == 0)
+			return load_err(err, rg->file, "base %s is already served%s",
+			    rg->base, "");
+	m = add_mount(svc, rg->base, members[0]);
+	m->name = rg->name;
+	for (i = 0; i < rg->n; i++) {
+		if (school_where(members[i], rg->base, err) < 0)
+			return -1;
+		m->to[m->nto++] = members[i];
+	}
+	if (school_form(m) < 0)
+		return load_err(err, rg->file, "out of memory%s%s", "", "");
+	return 0;
+}
+
+static int load_region(struct es_service *svc, const char *path,
+    int busy_ms, struct es_loaderr *err)
+{
+	struct es_site *members[REGION_MAX_MUNICIPALITIES];
+	struct conf_errinfo ei;
+	struct region *rg;
+	char line[16];
+	size_t i;
+	int rc;
+
+	if (svc->nregions == ES_MAX_REGIONS)
+		return load_err(err, path, "more than %s regions%s", "8", "");
+	if ((rc = region_load(path, &rg, &ei)) != CONF_OK) {
+		snprintf(line, sizeof(line), "%d", ei.line);
+		load_err(err, path, "line %s: %s", line, ei.key);
+		snprintf(err->msg + strlen(err->msg), sizeof(err->msg) -
+		    strlen(err->msg), ": %s", conf_strerror(rc));
+		return -1;
+	}
+	svc->regions[svc->nregions++] = rg;
+	for (i = 0; i < rg->n; i++)
+		if ((members[i] = add_site(svc, rg->munis[i], busy_ms, err)) == NULL)
+			return -1;
+	return region_mount(svc, rg, members, err);
+}
+
+/* A municipality in a region gets its youth form here; one in none also
+ * its own school form. */
+static int site_mounts(struct es_service *svc, struct es_loaderr *err)
+{
+	struct es_mount *m;
+	struct es_site *s;
+	size_t i, j, k, nregion = svc->nmounts;
+	int member;
+
+	for (i = 0; i < svc->nsites; i++) {
+		s = &svc->sites[i];
+		for (j = 0; j < svc->nmounts; j++)
+			if (strcmp(svc->mounts[j].base, s->conf->eservice_base) == 0)
+				return load_err(err, s->conf->file, "eservice.base %s is "
+				    "already served%s", s->conf->eservice_base, "");
+		m = add_mount(svc, s->conf->eservice_base, s);
+		m->to[m->nto++] = s;
+		m->forms[m->nforms++] = &form_youth;
+		for (member = 0, j = 0; j < nregion; j++)
+			for (k = 0; k < svc->mounts[j].nto; k++)
+				member |= svc->mounts[j].to[k] == s;
+		if (!member && (school_where(s, m->base, err) < 0 ||
+		    school_form(m) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+int es_service_load(struct es_service *svc, char *const *paths, size_t n,
+    int busy_ms, struct es_loaderr *err)
+{
+	size_t i;
+	int rc = 0;
+
+	memset(svc, 0, sizeof(*svc));
+	for (i = 0; rc == 0 && i < n; i++)
+		if (region_is(paths[i]))
+			rc = load_region(svc, paths[i], busy_ms, err);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (!region_is(paths[i]) && add_site(svc, paths[i], busy_ms, err) == NULL)
+			rc = -1;
+	if (rc == 0)
+		rc = site_mounts(svc, err);
+	if (rc != 0)
+		es_service_free(svc);
+	return rc;
+}
+
+void es_service_free(struct es_service *svc)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nmounts; i++) {
+		form_spec_free(svc->mounts[i].owned);
+		free(svc->mounts[i].choices);
+	}
+	for (i = 0; i < svc->nsites; i++)
+		es_site_free(&svc->sites[i]);
+	for (i = 0; i < svc->nregions; i++)
+		region_free(svc->regions[i]);
+	memset(svc, 0, sizeof(*svc));
 }
 
 /* --- routing ---------------------------------------------------------------- */
 
-static struct es_site *find_site(struct es_site *sites, size_t n,
-    const char *path, const char **rest)
+/* The mount whose base is the longest prefix of path. */
+static struct es_mount *find_mount(struct es_service *svc, const char *path,
+    const char **rest)
 {
-	size_t i, len;
+	struct es_mount *best = NULL;
+	size_t i, len, blen = 0;
 
-	for (i = 0; i < n; i++) {
-		len = strlen(sites[i].conf->eservice_base);
-		if (strncmp(path, sites[i].conf->eservice_base, len) == 0 &&
+	for (i = 0; i < svc->nmounts; i++) {
+		len = strlen(svc->mounts[i].base);
+		if (len > blen && strncmp(path, svc->mounts[i].base, len) == 0 &&
 		    path[len] == '/') {
-			*rest = path + len + 1;
-			return &sites[i];
+			best = &svc->mounts[i];
+			blen = len;
 		}
 	}
-	return NULL;
+	if (best != NULL)
+		*rest = path + blen + 1;
+	return best;
 }
 
 static int method_is(const struct es_request *req, const char *m)
@@ -403,11 +716,11 @@ static int method_is(const struct es_request *req, const char *m)
 	return req->method != NULL && strcmp(req->method, m) == 0;
 }
 
-void es_handle(struct es_site *sites, size_t n, const struct es_request *req,
+void es_handle(struct es_service *svc, const struct es_request *req,
     struct es_response *r)
 {
 	const struct form_spec *spec;
-	struct es_site *s;
+	struct es_mount *m;
 	struct form_data d;
 	const char *rest = NULL;
 
@@ -416,7 +729,7 @@ void es_handle(struct es_site *sites, size_t n, const struct es_request *req,
 	r->allow = NULL;
 	r->retry_after = 0;
 	r->location[0] = '\0';
-	if (req->path == NULL || (s = find_site(sites, n, req->path, &rest)) == NULL) {
+	if (req->path == NULL || (m = find_mount(svc, req->path, &rest)) == NULL) {
 		r->status = 404;
 		buf_puts(&r->body, "<!DOCTYPE html><html lang=\"sv\"><title>Sidan "
 		    "finns inte</title><h1>Sidan finns inte</h1></html>\n");
@@ -425,26 +738,27 @@ void es_handle(struct es_site *sites, size_t n, const struct es_request *req,
 	if (strcmp(rest, "kvitto") == 0) {
 		if (!method_is(req, "GET") && !method_is(req, "HEAD")) {
 			r->allow = "GET, HEAD";
-			simple_page(s, r, 405, "Fel metod", req->path, "<p>Sidan går bara att läsa.</p>\n");
+			simple_page(m->host, r, 405, "Fel metod", req->path,
+			    "<p>Sidan går bara att läsa.</p>\n");
 			return;
 		}
-		receipt_page(s, r, req->query, req->path);
+		receipt_page(m, r, req->query, req->path);
 		return;
 	}
-	if ((spec = form_find(rest)) == NULL) {
-		simple_page(s, r, 404, "Sidan finns inte", req->path,
+	if ((spec = mount_form(m, rest)) == NULL) {
+		simple_page(m->host, r, 404, "Sidan finns inte", req->path,
 		    "<p>Det finns ingen e-tjänst på den här adressen. Börja från "
 		    "<a href=\"/\">startsidan</a>.</p>\n");
 		return;
 	}
 	if (method_is(req, "POST")) {
-		submit(s, req, r, spec, req->path);
+		submit(m, req, r, spec, req->path);
 	} else if (method_is(req, "GET") || method_is(req, "HEAD")) {
 		form_data_init(&d, spec);
-		form_page(s, r, 200, &d, NULL, req->path);
+		form_page(m->host, r, 200, &d, NULL, req->path);
 	} else {
 		r->allow = "GET, HEAD, POST";
-		simple_page(s, r, 405, "Fel metod", req->path,
+		simple_page(m->host, r, 405, "Fel metod", req->path,
 		    "<p>Den här metoden går inte att använda här.</p>\n");
 	}
 }

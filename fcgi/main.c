@@ -4,8 +4,10 @@
  *
  * A master process opens the unix socket and forks WORKERS processes that
  * each accept requests on it (prefork: a crash loses one request, not the
- * service, and the master starts a new worker). Each CONF is one
- * municipality; requests are routed by its eservice.base path.
+ * service, and the master starts a new worker). Each CONF is a
+ * municipality or a region of municipalities (see eservice.h: the youth
+ * form under each municipality's eservice.base, the school form under its
+ * region's base); requests are routed by path.
  * Logs go to stderr, one line per request, without personal data: method,
  * path (no query string), status, time. */
 #include <errno.h>
@@ -27,7 +29,7 @@
 #include "eservice.h"
 #include "form.h"
 
-#define MAX_SITES   64
+#define MAX_CONFS   64
 #define MAX_WORKERS 64
 
 static volatile sig_atomic_t stopping;   /* the master's */
@@ -55,7 +57,8 @@ static void usage(FILE *f)
 	    "  -m MODE     socket permissions, octal (default 0660: give nginx's\n"
 	    "              user the socket's group)\n"
 	    "  -t SECONDS  a client must send its request within this time (default 10)\n"
-	    "  CONF        one municipality configuration per file\n", f);
+	    "  CONF        a municipality's configuration, or a region's (it names\n"
+	    "              its municipalities; they share one school form)\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -81,36 +84,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	o->confs = argv + optind;
 	o->nconfs = argc - optind;
-	if (o->socket == NULL || o->nconfs < 1 || o->nconfs > MAX_SITES ||
+	if (o->socket == NULL || o->nconfs < 1 || o->nconfs > MAX_CONFS ||
 	    o->workers < 1 || o->workers > MAX_WORKERS || o->busy_ms < 0 ||
 	    o->busy_ms > 60000 || o->timeout < 1 || o->timeout > 3600)
 		return -1;
 	return 0;
 }
 
-static int load_sites(const struct options *o, struct es_site *sites)
+static int load_service(const struct options *o, struct es_service *svc)
 {
-	struct conf_errinfo ei;
-	struct conf *c;
-	const char *what = NULL;
-	int i, rc;
+	struct es_loaderr err;
 
-	for (i = 0; i < o->nconfs; i++) {
-		rc = conf_load(o->confs[i], &c, &ei);
-		if (rc != CONF_OK) {
-			fprintf(stderr, "kaa-fcgi: %s:%d: %s%s%s\n", o->confs[i],
-			    ei.line, conf_strerror(rc), ei.key[0] ? ": " : "", ei.key);
-			return -1;
-		}
-		if ((rc = es_site_load(&sites[i], c, &what)) != ES_OK) {
-			fprintf(stderr, "kaa-fcgi: %s: %s (%s)\n", o->confs[i],
-			    es_strerror(rc), what);
-			es_site_free(&sites[i]);
-			return -1;
-		}
-		sites[i].busy_ms = o->busy_ms;
-	}
-	return 0;
+	if (es_service_load(svc, o->confs, (size_t)o->nconfs, o->busy_ms,
+	    &err) == 0)
+		return 0;
+	fprintf(stderr, "kaa-fcgi: %s: %s\n", err.file, err.msg);
+	return -1;
 }
 
 /* --- one request ------------------------------------------------------------ */
@@ -178,7 +167,7 @@ static double elapsed_ms(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
+static void serve(FCGX_Request *rq, struct es_service *svc,
     struct es_response *resp, char *body)
 {
 	struct es_request req;
@@ -197,7 +186,7 @@ static void serve(FCGX_Request *rq, struct es_site *sites, size_t n,
 	req.body = body;
 	req.body_len = len >= 0 ? (size_t)len : 0;
 	req.body_error = len == -1 ? ES_BODY_TOO_LARGE : len == -2 ? ES_BODY_BROKEN : 0;
-	es_handle(sites, n, &req, resp);
+	es_handle(svc, &req, resp);
 
 	buf_printf(&head, "Status: %d %s\r\n", resp->status, reason(resp->status));
 	if (resp->status == 303)
@@ -288,7 +277,7 @@ static int stop_pending(void)
 /* A worker stops after the request it is in, counting from the moment
  * accept() returned: a youth's submission is never cut off halfway, not
  * even one whose first bytes are still on their way. */
-static int worker(int sock, struct es_site *sites, size_t n, int timeout)
+static int worker(int sock, struct es_service *svc, int timeout)
 {
 	static const struct rlimit no_core = { 0, 0 };
 	FCGX_Request rq;
@@ -327,7 +316,7 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 		}
 		failures = 0;
 		set_timeout(rq.ipcFd, timeout);
-		serve(&rq, sites, n, &resp, body);
+		serve(&rq, svc, &resp, body);
 		FCGX_Finish_r(&rq);
 	}
 	buf_free(&resp.body);
@@ -337,14 +326,14 @@ static int worker(int sock, struct es_site *sites, size_t n, int timeout)
 
 /* The master keeps the stop signals blocked (see supervise), so a worker
  * is born with them blocked. */
-static pid_t spawn(int sock, struct es_site *sites, size_t n, int timeout)
+static pid_t spawn(int sock, struct es_service *svc, int timeout)
 {
 	pid_t pid;
 
 	master_pid = getpid();
 	pid = fork();
 	if (pid == 0)
-		_exit(worker(sock, sites, n, timeout));
+		_exit(worker(sock, svc, timeout));
 	if (pid < 0)
 		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
 	return pid;
@@ -417,8 +406,8 @@ static void on_child(int sig)
 /* Keeps o->workers workers alive until told to stop, then stops them.
  * The stop signals and SIGCHLD stay blocked except inside sigsuspend, so
  * a stop cannot slip in between the check and the wait. */
-static void supervise(const struct options *o, int sock, struct es_site *sites,
-    size_t n)
+static void supervise(const struct options *o, int sock,
+    struct es_service *svc)
 {
 	pid_t pids[MAX_WORKERS], pid;
 	sigset_t block, wait_mask;
@@ -429,7 +418,7 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	set_handler(SIGCHLD, on_child);
 	for (i = 0; i < o->workers; i++)
-		pids[i] = spawn(sock, sites, n, o->timeout);
+		pids[i] = spawn(sock, svc, o->timeout);
 	while (!stopping) {
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			if ((i = forget(pids, o->workers, pid)) >= 0)
@@ -438,7 +427,7 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 		for (i = 0; i < o->workers; i++)
 			if (pids[i] <= 0) {
 				sleep(1);   /* no fork storm if workers die at once */
-				pids[i] = spawn(sock, sites, n, o->timeout);
+				pids[i] = spawn(sock, svc, o->timeout);
 			}
 		sigsuspend(&wait_mask);
 	}
@@ -456,7 +445,8 @@ static void supervise(const struct options *o, int sock, struct es_site *sites,
 
 int main(int argc, char **argv)
 {
-	struct es_site sites[MAX_SITES];
+	/* static: large, and alive as long as the process */
+	static struct es_service svc;
 	struct options o;
 	int sock, i;
 
@@ -469,8 +459,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	form_json_wipe_on_free();
-	memset(sites, 0, sizeof(sites));
-	if (load_sites(&o, sites) != 0)
+	if (load_service(&o, &svc) != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < NSTOP; i++)
@@ -487,14 +476,14 @@ int main(int argc, char **argv)
 	 * nginx's user should be able to (-m; see README). */
 	chmod(o.socket, o.socket_mode);
 	write_pidfile(o.pidfile);
-	fprintf(stderr, "kaa-fcgi: listening on %s with %d workers for %d "
-	    "municipalit%s\n", o.socket, o.workers, o.nconfs,
-	    o.nconfs == 1 ? "y" : "ies");
-	supervise(&o, sock, sites, (size_t)o.nconfs);
+	fprintf(stderr, "kaa-fcgi: listening on %s with %d workers for %zu "
+	    "municipalit%s in %zu region%s\n", o.socket, o.workers, svc.nsites,
+	    svc.nsites == 1 ? "y" : "ies", svc.nregions,
+	    svc.nregions == 1 ? "" : "s");
+	supervise(&o, sock, &svc);
 	unlink(o.socket);
 	if (o.pidfile != NULL)
 		unlink(o.pidfile);
-	for (i = 0; i < o.nconfs; i++)
-		es_site_free(&sites[i]);
+	es_service_free(&svc);
 	return 0;
 }

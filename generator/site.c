@@ -526,17 +526,24 @@ pass1(struct worker *w, size_t i)
 
 /* --- pass 2: render ------------------------------------------------------ */
 
-/* Is path (n bytes) something this site serves? */
+/* Is path (n bytes) something this site serves? Its pages, anything under
+ * its e-service's base, and the e-service pages the configuration names
+ * (the school form may be the region's: kaa-fcgi checks it is there). */
 static int
 link_target_ok(const struct site *s, const char *path, size_t n)
 {
-	const char *base = s->conf->eservice_base;
-	size_t bl = strlen(base);
+	static const char *const served[] = { "eservice.youth", "eservice.school" };
+	const char *base = s->conf->eservice_base, *v;
+	size_t bl = strlen(base), k;
 	static const char idx[] = "index.html";
 	size_t il = sizeof idx - 1;
 
 	if (urlset_get(s->urls, path, n) >= 0)
 		return 1;
+	for (k = 0; k < sizeof served / sizeof served[0]; k++)
+		if ((v = conf_get(s->conf, served[k])) != NULL &&
+		    strlen(v) == n && memcmp(v, path, n) == 0)
+			return 1;
 	if (n > il && memcmp(path + n - il, idx, il) == 0 &&
 	    path[n - il - 1] == '/' &&
 	    urlset_get(s->urls, path, n - il) >= 0)

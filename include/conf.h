@@ -8,7 +8,9 @@
  *                          e.g. /e-tjanst/exempelkommun
  *                   layout the page shell kaa-gen writes and kaa-fcgi reads
  *   [site]          url (public base URL), output (directory kaa-gen writes)
- *   [keys]          public_key   (file written by `kaa-inbox keygen`)
+ *   [keys]          public_key   one or more files written by `kaa-inbox
+ *                                keygen`, separated by commas (one per
+ *                                coordinator; spaces around them ignored)
  *   [inbox]         path (SQLite file), retention_days
  *
  * Relative paths are resolved against the directory of the INI file, so a
@@ -19,9 +21,11 @@
 #define KAA_CONF_H
 
 #include <stddef.h>
+#include "key.h"
 #include "tmpl.h"
 
 #define CONF_MAX_VARS 64
+#define CONF_MAX_KEYS KEY_MAX_RECIPIENTS
 
 struct conf {
 	char *file;                 /* path as given */
@@ -30,11 +34,14 @@ struct conf {
 	const char *name;
 	const char *eservice_base;
 	const char *layout_path;    /* resolved */
-	const char *public_key_path;/* resolved */
+	const char *public_key_path;/* resolved; the first of public_key_paths */
+	/* keys.public_key: each file resolved, owned by the conf; n >= 1. */
+	const char *public_key_paths[CONF_MAX_KEYS];
+	size_t      npublic_keys;
 	const char *inbox_path;     /* resolved */
 	const char *site_output;    /* resolved */
 	long        retention_days;
-	char       *resolved[4];    /* owned storage behind the paths above */
+	char       *resolved[3];    /* owned storage behind the paths above */
 	/* All settings as "section.key" = value, owned by the conf. */
 	struct tmpl_var vars[CONF_MAX_VARS];
 	size_t          nvars;
@@ -66,7 +73,8 @@ struct conf_errinfo {
 
 /* Loads path into a new conf. Required: municipality.id (a-z0-9-),
  * municipality.name, eservice.base (absolute path, no trailing slash),
- * eservice.layout, keys.public_key, inbox.path. site.output is optional here
+ * eservice.layout, keys.public_key (1 to CONF_MAX_KEYS files, none empty;
+ * else CONF_EVALUE), inbox.path. site.output is optional here
  * (kaa-gen requires it). The new conf is stored in *out; free it with
  * conf_free. Returns enum
  * conf_err; on error *ei (if not NULL) names the line or setting. */

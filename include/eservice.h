@@ -10,14 +10,16 @@
 #include <stddef.h>
 #include "buf.h"
 #include "conf.h"
+#include "form.h"
 #include "inbox.h"
 #include "key.h"
 #include "pnr.h"
+#include "region.h"
 
 /* One municipality served by this process. */
 struct es_site {
 	struct conf      *conf;
-	struct key_public pk;
+	struct key_set    keys;      /* its coordinators' public keys */
 	char             *shell;     /* page layout from kaa-gen (tmpl text) */
 	size_t            shell_len;
 	inbox            *ib;        /* opened on first use, per process */
@@ -39,7 +41,7 @@ struct es_response {
 	int         status;
 	const char *allow;           /* Allow header for 405, or NULL */
 	int         retry_after;     /* seconds, for 503; 0 = none */
-	char        location[256];   /* for 303, or "" */
+	char        location[1024];  /* for 303, or "" */
 	buf         body;            /* text/html; charset=utf-8 */
 };
 
@@ -49,7 +51,44 @@ enum es_body {
 	ES_BODY_BROKEN               /* bad CONTENT_LENGTH or cut short: 400 */
 };
 
-enum es_err { ES_OK = 0, ES_EOPEN, ES_EKEY, ES_ESHELL, ES_ENOMEM };
+enum es_err { ES_OK = 0, ES_EOPEN, ES_EKEY, ES_ESHELL, ES_ENOMEM, ES_ECONF };
+
+#define ES_MAX_SITES   64
+#define ES_MAX_REGIONS 8
+#define ES_MAX_FORMS   2
+
+/* Forms served under one path: the youth form under each municipality's
+ * eservice.base, the school form under its region's base (or, for a
+ * municipality in no region, under its own). host's page shell and
+ * contact details show the pages; a submission goes to one of to[] (the
+ * form's route field chooses, when there are several). */
+struct es_mount {
+	const char             *base;
+	struct es_site         *host;
+	struct es_site         *to[ES_MAX_SITES];
+	size_t                  nto;
+	const struct form_spec *forms[ES_MAX_FORMS];
+	size_t                  nforms;
+	struct form_spec       *owned;      /* the school form for to[] */
+	struct form_choice     *choices;    /* its municipality choices */
+	const char             *name;       /* the region's, or NULL */
+};
+
+/* Everything one kaa-fcgi serves. */
+struct es_service {
+	struct es_site  sites[ES_MAX_SITES];
+	size_t          nsites;
+	struct region  *regions[ES_MAX_REGIONS];
+	size_t          nregions;
+	struct es_mount mounts[ES_MAX_SITES + ES_MAX_REGIONS];
+	size_t          nmounts;
+};
+
+/* Why loading failed: the file and what is wrong with it. */
+struct es_loaderr {
+	char file[512];
+	char msg[256];
+};
 
 /* Loads a municipality: its conf (taken over: freed by es_site_free), its
  * public key and its page shell, which is test-rendered so that a shell with
@@ -58,9 +97,18 @@ enum es_err { ES_OK = 0, ES_EOPEN, ES_EKEY, ES_ESHELL, ES_ENOMEM };
 int es_site_load(struct es_site *s, struct conf *conf, const char **what);
 void es_site_free(struct es_site *s);
 
-/* Answers req for one of the n sites. resp->body must be initialised (it is
- * reset first). Returns nothing: every outcome is a response. */
-void es_handle(struct es_site *sites, size_t n, const struct es_request *req,
+/* Loads the configuration files given to kaa-fcgi: each a municipality or a
+ * region (region.h), whose municipalities are loaded with it. Every
+ * municipality needs its keys and page shell; a municipality's
+ * eservice.school must be where its school form is served. Returns 0, or
+ * -1 with *err saying what is wrong (svc is then freed). */
+int es_service_load(struct es_service *svc, char *const *paths, size_t n,
+    int busy_ms, struct es_loaderr *err);
+void es_service_free(struct es_service *svc);
+
+/* Answers req. resp->body must be initialised (it is reset first).
+ * Returns nothing: every outcome is a response. */
+void es_handle(struct es_service *svc, const struct es_request *req,
     struct es_response *resp);
 
 const char *es_strerror(int err);

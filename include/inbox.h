@@ -1,11 +1,28 @@
 /* inbox.h — the sealed inbox: one SQLite file per municipality.
  *
- * The web host appends: the record (JSON text) is sealed to the
- * municipality's public key and inserted with minimal metadata — id,
- * reference code, form kind, received time (UTC), key id — in one
- * transaction, committed durably (WAL, synchronous=FULL) before the call
- * returns. Nothing else is stored in clear. Reading needs the secret key
- * (see key.h), which never has to be on the web host.
+ * The web host appends: the record (JSON text) is sealed to each of the
+ * municipality's coordinators' public keys and inserted with minimal
+ * metadata — id, reference code, form kind, received time (UTC), key ids,
+ * format — in one transaction, committed durably (WAL, synchronous=FULL)
+ * before the call returns. Nothing else is stored in clear. Reading needs a
+ * coordinator's secret key (see key.h), which never has to be on the web
+ * host.
+ *
+ * Formats of the sealed column (the row's `format`):
+ *   1  crypto_box_seal of the record to one key (schema 1 wrote only these);
+ *      key_id is that key's id.
+ *   2  an envelope (key.h) to every key of the municipality's key set;
+ *      key_id lists the recipients' ids joined with ',' (at most
+ *      INBOX_KEY_IDS_LEN characters; clear metadata, for `kaa-inbox list`).
+ *      The envelope's associated data binds the row's metadata:
+ *        "kaa-inbox v2" NUL ref NUL kind NUL received NUL
+ *      so a ciphertext moved to another row, or a row whose reference, kind
+ *      or time was changed, no longer opens.
+ *
+ * Schema versions (PRAGMA user_version): 1 the first; 2 adds `format`.
+ * Opened for writing, an older file is migrated step by step, each step in
+ * one transaction; opened INBOX_READONLY it is read as it is. A file of a
+ * newer version than this program knows is refused (INBOX_ESCHEMA).
  *
  * Concurrency: several processes may append at once. Writers wait for the
  * lock with short sleeps up to the busy timeout, so a burst does not lose
@@ -19,7 +36,9 @@
 /* Reference codes: 12 characters of Crockford base32 (60 random bits) shown
  * as XXXX-XXXX-XXXX. Not sequential, not guessable. */
 #define INBOX_REF_LEN 14
-#define INBOX_SCHEMA_VERSION 1
+#define INBOX_SCHEMA_VERSION 2
+/* Room for every recipient's key id joined with ','. */
+#define INBOX_KEY_IDS_LEN (KEY_MAX_RECIPIENTS * (KEY_ID_HEX + 1) - 1)
 /* PRAGMA application_id of our files ("KAA1"): tells them from other
  * SQLite files. */
 #define INBOX_APPLICATION_ID 0x4b414131
@@ -39,6 +58,11 @@ enum inbox_err {
 	INBOX_EARG        /* bad argument (kind too long, bad reference) */
 };
 
+enum inbox_format {
+	INBOX_FORMAT_SEALED   = 1,   /* crypto_box_seal to one key */
+	INBOX_FORMAT_ENVELOPE = 2    /* envelope to a key set */
+};
+
 enum inbox_flags {
 	INBOX_CREATE   = 1,   /* create the file and schema if missing */
 	INBOX_READONLY = 2
@@ -49,8 +73,9 @@ struct inbox_entry {
 	char           ref[INBOX_REF_LEN + 1];
 	char           kind[32];
 	char           received[32];    /* ISO 8601 UTC, e.g. 2026-11-24T12:00:00Z */
-	char           key_id[KEY_ID_HEX + 1];
+	char           key_id[INBOX_KEY_IDS_LEN + 1];
 	int            acked;
+	int            format;          /* enum inbox_format */
 	unsigned char *sealed;          /* only from inbox_get; malloc'd */
 	size_t         sealed_len;
 };
@@ -60,9 +85,10 @@ struct inbox_entry {
 int inbox_open(const char *path, int flags, int busy_ms, inbox **out);
 void inbox_close(inbox *ib);
 
-/* Seals plain (len bytes) to pk and stores it as a new entry of the given
- * kind. On success ref receives the new reference code (NUL-terminated). */
-int inbox_append(inbox *ib, const struct key_public *pk, const char *kind,
+/* Seals plain (len bytes) as an envelope to every key of ks (format 2) and
+ * stores it as a new entry of the given kind. On success ref receives the
+ * new reference code (NUL-terminated). */
+int inbox_append(inbox *ib, const struct key_set *ks, const char *kind,
     const char *plain, size_t len, char ref[INBOX_REF_LEN + 1]);
 
 /* Calls fn for each entry, oldest first (sealed is NULL). fn returns
@@ -74,6 +100,18 @@ int inbox_list(inbox *ib, int (*fn)(const struct inbox_entry *, void *),
  * into *out, including the sealed data; release with inbox_entry_clear. */
 int inbox_get(inbox *ib, const char *ref, struct inbox_entry *out);
 void inbox_entry_clear(struct inbox_entry *e);
+
+/* Opens the sealed record of e (from inbox_get) with one coordinator's
+ * secret key, whatever its format. *m as for key_open (free it with
+ * key_plain_free). Returns a key_err: KEY_ENOTFORME if the record is not
+ * sealed to sk, KEY_ECRYPTO if it is damaged or its metadata changed. */
+int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
+    char **m, size_t *mlen);
+
+/* The metadata of the entry with reference ref (any spelling
+ * inbox_ref_parse takes), without the sealed data: INBOX_ENOTFOUND if there
+ * is none, INBOX_EARG if ref cannot be a reference. */
+int inbox_lookup(inbox *ib, const char *ref, struct inbox_entry *meta);
 
 /* INBOX_OK if an entry with this (canonical) reference exists,
  * INBOX_ENOTFOUND if not. Reads metadata only. */

@@ -7,11 +7,14 @@
 
 #include "conf.h"
 
-/* Settings whose value is a path, resolved against the file's directory. */
+/* Settings whose value is a path, resolved against the file's directory
+ * (keys.public_key, a list of paths, has its own code). */
 static const char *const path_keys[] = {
-	"eservice.layout", "keys.public_key", "inbox.path", "site.output",
+	"eservice.layout", "inbox.path", "site.output",
 };
 #define NPATHS (sizeof(path_keys) / sizeof(path_keys[0]))
+_Static_assert(NPATHS == sizeof(((struct conf *)0)->resolved) / sizeof(char *),
+    "one owned string per path setting");
 
 static const char *const required[] = {
 	"municipality.id", "municipality.name", "eservice.base",
@@ -64,20 +67,20 @@ static int on_setting(void *user, const char *section, const char *name,
 	return 1;
 }
 
-/* Joins dir and a relative value; absolute values are copied as they are. */
-static char *resolve(const char *file, const char *value)
+/* Joins dir and a relative value of vlen bytes; absolute values are copied
+ * as they are. */
+static char *resolve(const char *file, const char *value, size_t vlen)
 {
 	const char *slash = strrchr(file, '/');
-	size_t dlen = slash == NULL ? 0 : (size_t)(slash - file) + 1;
-	size_t vlen = strlen(value);
+	size_t dlen = slash == NULL || value[0] == '/' ? 0 :
+	    (size_t)(slash - file) + 1;
 	char *p;
 
-	if (value[0] == '/' || dlen == 0)
-		return strdup(value);
 	if ((p = malloc(dlen + vlen + 1)) == NULL)
 		return NULL;
 	memcpy(p, file, dlen);
-	memcpy(p + dlen, value, vlen + 1);
+	memcpy(p + dlen, value, vlen);
+	p[dlen + vlen] = '\0';
 	return p;
 }
 
@@ -96,6 +99,35 @@ static int valid_base(const char *s)
 
 	return n > 1 && s[0] == '/' && s[n - 1] != '/' &&
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_/") == n;
+}
+
+/* Splits keys.public_key at commas, trims the spaces around each path and
+ * resolves it. */
+static int key_paths(struct conf *c, struct conf_errinfo *ei)
+{
+	const char *p = conf_get(c, "keys.public_key"), *end;
+	size_t len;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		end = p + strcspn(p, ",");
+		len = (size_t)(end - p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0 || c->npublic_keys == CONF_MAX_KEYS) {
+			set_key(ei, "keys.public_key");
+			return CONF_EVALUE;
+		}
+		c->public_key_paths[c->npublic_keys] = resolve(c->file, p, len);
+		if (c->public_key_paths[c->npublic_keys] == NULL)
+			return CONF_ENOMEM;
+		c->npublic_keys++;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	c->public_key_path = c->public_key_paths[0];
+	return CONF_OK;
 }
 
 /* Checks required settings and values, resolves paths, fills shortcuts. */
@@ -134,14 +166,13 @@ static int finish(struct conf *c, struct conf_errinfo *ei)
 	for (i = 0; i < NPATHS; i++) {
 		if ((r = conf_get(c, path_keys[i])) == NULL)
 			continue;
-		if ((c->resolved[i] = resolve(c->file, r)) == NULL)
+		if ((c->resolved[i] = resolve(c->file, r, strlen(r))) == NULL)
 			return CONF_ENOMEM;
 	}
 	c->layout_path = c->resolved[0];
-	c->public_key_path = c->resolved[1];
-	c->inbox_path = c->resolved[2];
-	c->site_output = c->resolved[3];
-	return CONF_OK;
+	c->inbox_path = c->resolved[1];
+	c->site_output = c->resolved[2];
+	return key_paths(c, ei);
 }
 
 /* The first line of the file at path longer than CONF_MAX_LINE bytes (not
@@ -227,6 +258,8 @@ void conf_free(struct conf *c)
 	}
 	for (i = 0; i < NPATHS; i++)
 		free(c->resolved[i]);
+	for (i = 0; i < c->npublic_keys; i++)
+		free((char *)c->public_key_paths[i]);
 	free(c->file);
 	free(c);
 }

@@ -12,16 +12,21 @@ struct inbox {
 	sqlite3      *db;
 	sqlite3_stmt *insert;
 	int           busy_ms;
-	long long     busy_since;
+	long long     busy_since;  /* when the current wait for the lock began */
 	char         *path;
 	dev_t         dev;         /* identity of the file opened */
-	ino_t         ino;  /* when the current wait for the lock began */
+	ino_t         ino;
+	int           version;     /* the open file's schema version */
 };
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS submission ("
+/* The schema's history: migrations[v] takes a file from version v to v + 1,
+ * in one transaction. A step that has shipped is never changed; a new one is
+ * added at the end. */
+static const char *const migrations[] = {
+	/* 0 → 1: the first schema, in a fresh empty file only */
+	"CREATE TABLE submission ("
 	" id       INTEGER PRIMARY KEY,"
 	" ref      TEXT NOT NULL UNIQUE,"
 	" kind     TEXT NOT NULL,"
@@ -29,7 +34,14 @@ static const char schema_sql[] =
 	" key_id   TEXT NOT NULL,"
 	" sealed   BLOB NOT NULL,"
 	" acked    TEXT"           /* set by the coordinator tool, later */
-	");";
+	");"
+	"PRAGMA application_id = 1262567729;",   /* INBOX_APPLICATION_ID */
+	/* 1 → 2: several coordinators; the rows so far are format 1 */
+	"ALTER TABLE submission ADD COLUMN format INTEGER NOT NULL DEFAULT 1;",
+};
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == INBOX_SCHEMA_VERSION,
+    "one migration step per schema version");
+_Static_assert(INBOX_APPLICATION_ID == 1262567729, "the id in the first step");
 
 static int map_rc(int rc)
 {
@@ -124,34 +136,60 @@ static int require_wal(inbox *ib)
 	return rc;
 }
 
-/* Creates the schema in a fresh file, or checks the version of an old one. */
-static int setup_schema(inbox *ib, int create)
+/* Runs the migration step from version `from` in one transaction, unless
+ * another process did it while we waited for the lock. */
+static int migrate_step(inbox *ib, int from)
 {
-	int rc, v, app, tables;
+	char sql[64];
+	int rc, v, app, tables = 0;
 
-	if ((rc = user_version(ib, &v)) != INBOX_OK ||
-	    (rc = query_int(ib, "PRAGMA application_id", &app)) != INBOX_OK)
-		return rc;
-	if (v == INBOX_SCHEMA_VERSION && app == INBOX_APPLICATION_ID)
-		return INBOX_OK;
-	if (v != 0 || app != 0 || !create)
-		return INBOX_ESCHEMA;
 	if ((rc = exec(ib, "BEGIN IMMEDIATE")) != INBOX_OK)
 		return rc;
-	/* Only an empty file becomes an inbox, never someone else's database. */
 	if ((rc = user_version(ib, &v)) == INBOX_OK &&
+	    (rc = query_int(ib, "PRAGMA application_id", &app)) == INBOX_OK &&
 	    (rc = query_int(ib, "SELECT count(*) FROM sqlite_master", &tables)) == INBOX_OK) {
-		if (v != 0 || tables != 0)
+		/* Only an empty file becomes an inbox, never someone else's
+		 * database; and a newer file is never touched. */
+		if (v > INBOX_SCHEMA_VERSION || (from == 0 && v == 0 && tables != 0) ||
+		    (v > 0 && app != INBOX_APPLICATION_ID))
 			rc = INBOX_ESCHEMA;
-		else if ((rc = exec(ib, schema_sql)) == INBOX_OK &&
-		    (rc = exec(ib, "PRAGMA user_version = 1")) == INBOX_OK)
-			rc = exec(ib, "PRAGMA application_id = 1262567729");  /* INBOX_APPLICATION_ID */
+		else if (v == from) {
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", from + 1);
+			if ((rc = exec(ib, migrations[from])) == INBOX_OK)
+				rc = exec(ib, sql);
+		}
 	}
 	if (rc != INBOX_OK) {
 		exec(ib, "ROLLBACK");
 		return rc;
 	}
 	return exec(ib, "COMMIT");
+}
+
+/* Checks the file's version and, opened for writing, brings it up to date
+ * (with INBOX_CREATE, from an empty file). */
+static int setup_schema(inbox *ib, int flags)
+{
+	int rc, v, app;
+
+	if ((rc = user_version(ib, &v)) != INBOX_OK ||
+	    (rc = query_int(ib, "PRAGMA application_id", &app)) != INBOX_OK)
+		return rc;
+	/* An empty file becomes an inbox only when one is to be created; any
+	 * other file must be ours, of a version this program knows. */
+	if (v == 0 && app == 0) {
+		if (!(flags & INBOX_CREATE) || (flags & INBOX_READONLY))
+			return INBOX_ESCHEMA;
+	} else if (app != INBOX_APPLICATION_ID || v == 0 || v > INBOX_SCHEMA_VERSION)
+		return INBOX_ESCHEMA;
+	ib->version = v;
+	if (flags & INBOX_READONLY)
+		return INBOX_OK;
+	for (; v < INBOX_SCHEMA_VERSION; v++)
+		if ((rc = migrate_step(ib, v)) != INBOX_OK)
+			return rc;
+	ib->version = INBOX_SCHEMA_VERSION;
+	return INBOX_OK;
 }
 
 int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
@@ -178,7 +216,7 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 	if (rc == INBOX_OK)
 		rc = exec(ib, "PRAGMA synchronous=FULL");
 	if (rc == INBOX_OK)
-		rc = setup_schema(ib, flags & INBOX_CREATE);
+		rc = setup_schema(ib, flags);
 	if (rc == INBOX_OK && (ib->path = strdup(path)) == NULL)
 		rc = INBOX_ENOMEM;
 	if (rc == INBOX_OK && stat(path, &st) == 0) {
@@ -232,24 +270,72 @@ static void utc_now(char *s, size_t n)
 	strftime(s, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* One attempt: insert within BEGIN IMMEDIATE ... COMMIT. */
-static int insert_once(inbox *ib, const char *ref, const char *kind,
-    const char *received, const char *key_id, const unsigned char *ct,
-    size_t ctlen)
+/* The envelope's associated data for a row (inbox.h): each part ends in a
+ * NUL. Returns its length. */
+#define AD_TAG "kaa-inbox v2"
+#define AD_MAX (sizeof(AD_TAG) + INBOX_REF_LEN + 1 + \
+	sizeof(((struct inbox_entry *)0)->kind) + \
+	sizeof(((struct inbox_entry *)0)->received))
+
+static size_t row_ad(char ad[AD_MAX], const char *ref, const char *kind,
+    const char *received)
+{
+	const char *const part[] = { AD_TAG, ref, kind, received };
+	size_t i, n, len = 0;
+
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		n = strnlen(part[i], AD_MAX - len - 1);
+		memcpy(ad + len, part[i], n);
+		ad[len + n] = '\0';
+		len += n + 1;
+	}
+	return len;
+}
+
+/* The recipients' ids joined with ','. */
+static void join_ids(const struct key_set *ks, char ids[INBOX_KEY_IDS_LEN + 1])
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < ks->n; i++) {
+		if (i > 0)
+			ids[o++] = ',';
+		memcpy(ids + o, ks->k[i].id, KEY_ID_HEX);
+		o += KEY_ID_HEX;
+	}
+	ids[o] = '\0';
+}
+
+/* One attempt: seal for this row and insert within BEGIN IMMEDIATE ...
+ * COMMIT. -1 if the reference is taken. */
+static int insert_once(inbox *ib, const struct key_set *ks, const char *ref,
+    const char *kind, const char *received, const char *plain, size_t len)
 {
 	sqlite3_stmt *st = ib->insert;
+	char ad[AD_MAX], ids[INBOX_KEY_IDS_LEN + 1];
+	unsigned char *ct;
+	size_t ctlen;
 	int rc;
 
-	if ((rc = exec(ib, "BEGIN IMMEDIATE")) != INBOX_OK)
+	join_ids(ks, ids);
+	if (key_envelope_seal(ks, (const unsigned char *)ad,
+	    row_ad(ad, ref, kind, received), (const unsigned char *)plain, len,
+	    &ct, &ctlen) != KEY_OK)
+		return INBOX_ECRYPTO;
+	if ((rc = exec(ib, "BEGIN IMMEDIATE")) != INBOX_OK) {
+		free(ct);
 		return rc;
+	}
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, received, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ids, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, ct, (int)ctlen, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, INBOX_FORMAT_ENVELOPE);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	free(ct);
 	if (rc != SQLITE_DONE) {
 		exec(ib, "ROLLBACK");
 		return (rc & 0xff) == SQLITE_CONSTRAINT ? -1 : map_rc(rc);
@@ -259,34 +345,71 @@ static int insert_once(inbox *ib, const char *ref, const char *kind,
 	return rc;
 }
 
-int inbox_append(inbox *ib, const struct key_public *pk, const char *kind,
+int inbox_append(inbox *ib, const struct key_set *ks, const char *kind,
     const char *plain, size_t len, char ref[INBOX_REF_LEN + 1])
 {
 	char received[32];
-	unsigned char *ct;
-	size_t ctlen;
 	int rc, tries;
 
-	if (strlen(kind) >= sizeof(((struct inbox_entry *)0)->kind) || len > 1 << 20)
+	if (strlen(kind) >= sizeof(((struct inbox_entry *)0)->kind) ||
+	    len > 1 << 20 || ks->n == 0 || ks->n > KEY_MAX_RECIPIENTS)
 		return INBOX_EARG;
 	if (ib->insert == NULL) {
 		rc = sqlite3_prepare_v2(ib->db, "INSERT INTO submission"
-		    "(ref, kind, received, key_id, sealed) VALUES (?,?,?,?,?)",
-		    -1, &ib->insert, NULL);
+		    "(ref, kind, received, key_id, sealed, format)"
+		    " VALUES (?,?,?,?,?,?)", -1, &ib->insert, NULL);
 		if (rc != SQLITE_OK)
 			return map_rc(rc);
 	}
-	if (key_seal(pk, (const unsigned char *)plain, len, &ct, &ctlen) != KEY_OK)
-		return INBOX_ECRYPTO;
 	utc_now(received, sizeof(received));
 	/* A reference collision (60 random bits) is next to impossible; retry
-	 * a few times rather than fail a youth's submission on it. */
+	 * a few times rather than fail a youth's submission on it. The
+	 * reference is in the associated data, so each try seals anew. */
 	for (tries = 0, rc = -1; rc == -1 && tries < 5; tries++) {
 		new_ref(ref);
-		rc = insert_once(ib, ref, kind, received, pk->id, ct, ctlen);
+		rc = insert_once(ib, ks, ref, kind, received, plain, len);
 	}
-	free(ct);
 	return rc == -1 ? INBOX_EIO : rc;
+}
+
+int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
+    char **m, size_t *mlen)
+{
+	struct key_public mine;
+	char ad[AD_MAX];
+	int rc;
+
+	*m = NULL;
+	switch (e->format) {
+	case INBOX_FORMAT_SEALED:
+		rc = key_open(sk, e->sealed, e->sealed_len, m, mlen);
+		key_public_of(sk, &mine);
+		/* Say "not yours" only when it is not, never for a damaged one. */
+		return rc == KEY_ECRYPTO && strcmp(e->key_id, mine.id) != 0 ?
+		    KEY_ENOTFORME : rc;
+	case INBOX_FORMAT_ENVELOPE:
+		return key_envelope_open(sk, (const unsigned char *)ad,
+		    row_ad(ad, e->ref, e->kind, e->received), e->sealed,
+		    e->sealed_len, m, mlen);
+	default:
+		return KEY_EFORMAT;
+	}
+}
+
+/* The columns fill_entry reads, in its order. A version 1 file has no
+ * format column: all its rows are format 1. */
+static const char *entry_columns(const inbox *ib)
+{
+	return ib->version >= 2 ? "id, ref, kind, received, key_id, acked, format" :
+	    "id, ref, kind, received, key_id, acked, 1";
+}
+
+static int prepare(inbox *ib, const char *fmt, sqlite3_stmt **st)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), fmt, entry_columns(ib));
+	return sqlite3_prepare_v2(ib->db, sql, -1, st, NULL);
 }
 
 static void fill_entry(sqlite3_stmt *st, struct inbox_entry *e)
@@ -304,6 +427,7 @@ static void fill_entry(sqlite3_stmt *st, struct inbox_entry *e)
 	COPY(key_id, 4)
 #undef COPY
 	e->acked = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	e->format = sqlite3_column_int(st, 6);
 }
 
 int inbox_list(inbox *ib, int (*fn)(const struct inbox_entry *, void *),
@@ -313,8 +437,7 @@ int inbox_list(inbox *ib, int (*fn)(const struct inbox_entry *, void *),
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(ib->db, "SELECT id, ref, kind, received, key_id,"
-	    " acked FROM submission ORDER BY id", -1, &st, NULL);
+	rc = prepare(ib, "SELECT %s FROM submission ORDER BY id", &st);
 	if (rc != SQLITE_OK)
 		return map_rc(rc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -328,39 +451,57 @@ int inbox_list(inbox *ib, int (*fn)(const struct inbox_entry *, void *),
 	return map_rc(rc);
 }
 
-int inbox_get(inbox *ib, const char *ref, struct inbox_entry *out)
+/* Copies the sealed data in column col into e. */
+static int copy_sealed(sqlite3_stmt *st, int col, struct inbox_entry *e)
+{
+	const void *blob = sqlite3_column_blob(st, col);
+	int n = sqlite3_column_bytes(st, col);
+
+	if (n <= 0)
+		return INBOX_EIO;   /* damaged: a sealed box is never empty */
+	if ((e->sealed = malloc((size_t)n)) == NULL)
+		return INBOX_ENOMEM;
+	memcpy(e->sealed, blob, (size_t)n);
+	e->sealed_len = (size_t)n;
+	return INBOX_OK;
+}
+
+/* One entry by reference; with the sealed data if sealed is set. */
+static int find(inbox *ib, const char *ref, struct inbox_entry *out,
+    int sealed)
 {
 	char canon[INBOX_REF_LEN + 1];
 	sqlite3_stmt *st;
-	const void *blob;
-	int rc, n;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (inbox_ref_parse(ref, canon) != 0)
 		return INBOX_EARG;
-	rc = sqlite3_prepare_v2(ib->db, "SELECT id, ref, kind, received, key_id,"
-	    " acked, sealed FROM submission WHERE ref = ?", -1, &st, NULL);
+	rc = prepare(ib, sealed ? "SELECT %s, sealed FROM submission WHERE ref = ?" :
+	    "SELECT %s FROM submission WHERE ref = ?", &st);
 	if (rc != SQLITE_OK)
 		return map_rc(rc);
 	sqlite3_bind_text(st, 1, canon, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		fill_entry(st, out);
-		blob = sqlite3_column_blob(st, 6);
-		n = sqlite3_column_bytes(st, 6);
-		if (n <= 0)
-			rc = INBOX_EIO;   /* damaged: a sealed box is never empty */
-		else if ((out->sealed = malloc((size_t)n)) == NULL)
-			rc = INBOX_ENOMEM;
-		else {
-			memcpy(out->sealed, blob, (size_t)n);
-			out->sealed_len = (size_t)n;
-			rc = INBOX_OK;
-		}
+		rc = sealed ? copy_sealed(st, 7, out) : INBOX_OK;
 	} else
 		rc = rc == SQLITE_DONE ? INBOX_ENOTFOUND : map_rc(rc);
 	sqlite3_finalize(st);
+	if (rc != INBOX_OK)
+		inbox_entry_clear(out);
 	return rc;
+}
+
+int inbox_get(inbox *ib, const char *ref, struct inbox_entry *out)
+{
+	return find(ib, ref, out, 1);
+}
+
+int inbox_lookup(inbox *ib, const char *ref, struct inbox_entry *meta)
+{
+	return find(ib, ref, meta, 0);
 }
 
 int inbox_exists(inbox *ib, const char *ref)

@@ -29,11 +29,31 @@ struct key_file {
 	int           have_salt, have_nonce, have_box, have_kdf, bad;
 };
 
+/* The envelope (see key.h): a recipient's stanza is its raw key id and the
+ * sealed file key. */
+#define ID_BYTES     (KEY_ID_HEX / 2)
+#define FILE_KEY     crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+#define STANZA_BYTES (ID_BYTES + crypto_box_SEALBYTES + FILE_KEY)
+#define NONCE_BYTES  crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES    crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define HEADER_BYTES(n) (2 + STANZA_BYTES * (size_t)(n))
+#define STANZA_AT(i)    HEADER_BYTES(i)   /* stanza i follows i stanzas */
+
+_Static_assert(KEY_MAX_RECIPIENTS <= 255, "the count is one byte");
+_Static_assert(STANZA_BYTES == 88 && NONCE_BYTES == 24 && TAG_BYTES == 16,
+    "the layout documented in key.h");
+
+static void raw_id(const unsigned char pk[KEY_PUBLIC_BYTES],
+    unsigned char id[ID_BYTES])
+{
+	crypto_generichash(id, ID_BYTES, pk, KEY_PUBLIC_BYTES, NULL, 0);
+}
+
 void key_id(const unsigned char pk[KEY_PUBLIC_BYTES], char *id)
 {
-	unsigned char h[8];
+	unsigned char h[ID_BYTES];
 
-	crypto_generichash(h, sizeof(h), pk, KEY_PUBLIC_BYTES, NULL, 0);
+	raw_id(pk, h);
 	sodium_bin2hex(id, KEY_ID_HEX + 1, h, sizeof(h));
 }
 
@@ -299,6 +319,161 @@ void key_plain_free(char *m)
 	sodium_free(m);
 }
 
+int key_set_load(struct key_set *ks, const char *const *paths, size_t n,
+    size_t *bad)
+{
+	size_t i, j;
+	int rc;
+
+	memset(ks, 0, sizeof(*ks));
+	*bad = 0;
+	if (n == 0 || n > KEY_MAX_RECIPIENTS)
+		return KEY_ECOUNT;
+	for (i = 0; i < n; i++) {
+		*bad = i;
+		if ((rc = key_public_load(paths[i], &ks->k[i])) != KEY_OK)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcmp(ks->k[j].id, ks->k[i].id) == 0)
+				return KEY_EDUP;
+	}
+	ks->n = n;
+	return KEY_OK;
+}
+
+/* The AEAD's associated data: the envelope's header, then the caller's ad.
+ * malloc'd; NULL if memory ran out. */
+static unsigned char *join_ad(const unsigned char *hdr, size_t hlen,
+    const unsigned char *ad, size_t adlen)
+{
+	unsigned char *p;
+
+	if (adlen > SIZE_MAX - hlen || (p = malloc(hlen + adlen)) == NULL)
+		return NULL;
+	memcpy(p, hdr, hlen);
+	if (adlen > 0)
+		memcpy(p + hlen, ad, adlen);
+	return p;
+}
+
+/* Writes the header for ks and file key fk into out. */
+static int put_header(unsigned char *out, const struct key_set *ks,
+    const unsigned char fk[FILE_KEY])
+{
+	unsigned char *p;
+	size_t i;
+
+	out[0] = KEY_ENVELOPE_VERSION;
+	out[1] = (unsigned char)ks->n;
+	for (i = 0; i < ks->n; i++) {
+		p = out + STANZA_AT(i);
+		raw_id(ks->k[i].pk, p);
+		if (crypto_box_seal(p + ID_BYTES, fk, FILE_KEY, ks->k[i].pk) != 0)
+			return KEY_ECRYPTO;
+	}
+	return KEY_OK;
+}
+
+int key_envelope_seal(const struct key_set *ks, const unsigned char *ad,
+    size_t adlen, const unsigned char *m, size_t mlen, unsigned char **ct,
+    size_t *ctlen)
+{
+	unsigned char fk[FILE_KEY], *out, *aad = NULL;
+	size_t hlen;
+	int rc;
+
+	*ct = NULL;
+	if (ks->n == 0 || ks->n > KEY_MAX_RECIPIENTS)
+		return KEY_ECOUNT;
+	hlen = HEADER_BYTES(ks->n);
+	if (mlen > SIZE_MAX - hlen - NONCE_BYTES - TAG_BYTES ||
+	    mlen > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX)
+		return KEY_ENOMEM;
+	if ((out = malloc(hlen + NONCE_BYTES + mlen + TAG_BYTES)) == NULL)
+		return KEY_ENOMEM;
+	crypto_aead_xchacha20poly1305_ietf_keygen(fk);
+	randombytes_buf(out + hlen, NONCE_BYTES);
+	rc = put_header(out, ks, fk);
+	if (rc == KEY_OK && (aad = join_ad(out, hlen, ad, adlen)) == NULL)
+		rc = KEY_ENOMEM;
+	if (rc == KEY_OK && crypto_aead_xchacha20poly1305_ietf_encrypt(
+	    out + hlen + NONCE_BYTES, NULL, m, mlen, aad, hlen + adlen, NULL,
+	    out + hlen, fk) != 0)
+		rc = KEY_ECRYPTO;
+	sodium_memzero(fk, sizeof(fk));
+	free(aad);
+	if (rc != KEY_OK) {
+		free(out);
+		return rc;
+	}
+	*ct = out;
+	*ctlen = hlen + NONCE_BYTES + mlen + TAG_BYTES;
+	return KEY_OK;
+}
+
+/* Opens the file key from the stanza for sk: KEY_ENOTFORME if there is
+ * none; KEY_ECRYPTO if the stanza(s) with sk's id do not open. */
+static int open_file_key(const struct key_secret *sk, const unsigned char *ct,
+    size_t n, unsigned char fk[FILE_KEY])
+{
+	unsigned char id[ID_BYTES];
+	const unsigned char *p;
+	int rc = KEY_ENOTFORME;
+	size_t i;
+
+	raw_id(sk->pk, id);
+	for (i = 0; i < n; i++) {
+		p = ct + STANZA_AT(i);
+		if (memcmp(p, id, ID_BYTES) != 0)
+			continue;
+		if (crypto_box_seal_open(fk, p + ID_BYTES,
+		    crypto_box_SEALBYTES + FILE_KEY, sk->pk, sk->sk) == 0)
+			return KEY_OK;
+		rc = KEY_ECRYPTO;
+	}
+	return rc;
+}
+
+int key_envelope_open(const struct key_secret *sk, const unsigned char *ad,
+    size_t adlen, const unsigned char *ct, size_t ctlen, char **m,
+    size_t *mlen)
+{
+	unsigned char fk[FILE_KEY], *aad;
+	size_t hlen, n;
+	int rc;
+
+	*m = NULL;
+	if (ctlen < 2 || ct[0] != KEY_ENVELOPE_VERSION || ct[1] == 0 ||
+	    ct[1] > KEY_MAX_RECIPIENTS)
+		return KEY_EFORMAT;
+	hlen = HEADER_BYTES(ct[1]);
+	if (ctlen < hlen + NONCE_BYTES + TAG_BYTES)
+		return KEY_ECRYPTO;   /* truncated */
+	n = ctlen - hlen - NONCE_BYTES - TAG_BYTES;
+	if ((rc = open_file_key(sk, ct, ct[1], fk)) != KEY_OK)
+		return rc;
+	aad = join_ad(ct, hlen, ad, adlen);
+	if (aad == NULL || (*m = sodium_malloc(n + 1)) == NULL)
+		rc = KEY_ENOMEM;
+	else if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)*m,
+	    NULL, NULL, ct + hlen + NONCE_BYTES, n + TAG_BYTES, aad,
+	    hlen + adlen, ct + hlen, fk) != 0)
+		rc = KEY_ECRYPTO;
+	sodium_memzero(fk, sizeof(fk));
+	free(aad);
+	if (rc != KEY_OK) {
+		sodium_free(*m);
+		*m = NULL;
+		return rc;
+	}
+	(*m)[n] = '\0';
+	*mlen = n;
+	return KEY_OK;
+}
+
+#define KEY_STR_(x) #x
+#define KEY_STR(x) KEY_STR_(x)
+
 const char *key_strerror(int err)
 {
 	static const char *const msg[] = {
@@ -310,6 +485,9 @@ const char *key_strerror(int err)
 		[KEY_EWRITE] = "cannot write the key file",
 		[KEY_ENOMEM] = "out of memory",
 		[KEY_ECRYPTO] = "cannot open the sealed data with this key",
+		[KEY_EDUP] = "the same key is listed twice",
+		[KEY_ECOUNT] = "no key, or more keys than " KEY_STR(KEY_MAX_RECIPIENTS),
+		[KEY_ENOTFORME] = "this record is not sealed to your key",
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Starts or stops the demo system: kaa-fcgi + nginx on 127.0.0.1.
-#   scripts/run.sh start CONF   (env: KAA_RUN_DIR, KAA_PORT, KAA_WORKERS,
+#   scripts/run.sh start CONF   (CONF: a municipality's or a region's; env:
+#                                KAA_RUN_DIR, KAA_PORT, KAA_WORKERS,
 #                                KAA_BUSY_MS, KAA_TIMEOUT, KAA_POST_RATE,
 #                                KAA_POST_BURST, KAA_BIN_DIR)
 #   scripts/run.sh stop         stops what start started, by pid
@@ -39,6 +40,36 @@ ini_get() {
 ini_path() {
 	v=$(ini_get "$1" "$2" "$3")
 	case "$v" in /*) echo "$v" ;; *) echo "$(cd "$(dirname "$1")" && pwd)/$v" ;; esac
+}
+
+# The same for a comma-separated list of paths: one resolved path a line.
+ini_paths() {
+	ini_get "$1" "$2" "$3" | tr ',' '\n' | while read -r v; do
+		[ -n "$v" ] || continue
+		case "$v" in /*) echo "$v" ;; *) echo "$(cd "$(dirname "$1")" && pwd)/$v" ;; esac
+	done
+}
+
+# The municipalities a configuration stands for: a region's members (the
+# first hosts the site), or the municipality itself.
+municipalities() {
+	if grep -q '^\[region\]' "$1"; then ini_paths "$1" region municipalities
+	else echo "$1"; fi
+}
+
+# Demo keys for every coordinator a municipality lists that has none yet,
+# with a known passphrase: X.pub gets the secret key X.secret beside it.
+# Real keys are made on each coordinator's machine with a passphrase only
+# they know.
+demo_keys() {
+	for pub in $(ini_paths "$1" keys public_key); do
+		[ ! -f "$pub" ] || continue
+		secret=${pub%.pub}.secret
+		mkdir -p "$(dirname "$pub")" "$(dirname "$secret")"
+		KAA_PASSPHRASE=${KAA_PASSPHRASE:-demo-passphrase} \
+			"$bin/kaa-inbox" keygen --kdf interactive --secret "$secret" \
+			--public "$pub" >/dev/null
+	done
 }
 
 stop_pidfile() {
@@ -149,20 +180,21 @@ start() {
 	mkdir -p "$run"
 	nginx_log0=$(size_of "$run/nginx-error.log")
 	fcgi_log0=$(size_of "$run/kaa-fcgi.log")
-	pub=$(ini_path "$conf" keys public_key)
-	id=$(ini_get "$conf" municipality id)
-	secret=${KAA_SECRET:-$(dirname "$pub")/$id.secret}
-	if [ ! -f "$pub" ]; then
-		mkdir -p "$(dirname "$pub")" "$(dirname "$secret")"
-		# A demo key with a known passphrase. Real keys are made on the
-		# coordinator's machine with a passphrase only they know.
-		KAA_PASSPHRASE=${KAA_PASSPHRASE:-demo-passphrase} \
-			"$bin/kaa-inbox" keygen --kdf interactive -c "$conf" --secret "$secret" >/dev/null
-	fi
-	place "$conf"
-	# The site is public: readable by all, whatever the caller's umask.
-	(umask 022; "$bin/kaa-gen" site -c "$conf" -i "$top/content" -t "$top/site" -o "$site" >/dev/null)
-	mkdir -p "$(dirname "$(ini_path "$conf" inbox path)")"
+	munis=$(municipalities "$conf")
+	host=$(echo "$munis" | head -n 1)
+	for m in $munis; do
+		[ -f "$m" ] || { echo "run: $m: no such configuration" >&2; exit 1; }
+		demo_keys "$m"
+		mkdir -p "$(dirname "$(ini_path "$m" inbox path)")"
+	done
+	place "$host"
+	# The sites are public: readable by all, whatever the caller's umask.
+	# nginx serves the host's; the others are built for their page shells.
+	(umask 022; "$bin/kaa-gen" site -c "$host" -i "$top/content" -t "$top/site" -o "$site" >/dev/null)
+	for m in $munis; do
+		[ "$m" = "$host" ] ||
+			(umask 022; "$bin/kaa-gen" site -c "$m" -i "$top/content" -t "$top/site" >/dev/null)
+	done
 	mode=0600
 	[ -z "$nginx_group" ] || mode=0660
 	"$bin/kaa-fcgi" -s "$sock" -p "$run/kaa-fcgi.pid" \
@@ -183,7 +215,10 @@ start() {
 		{ echo "run: nginx did not start (if port $port is taken: KAA_PORT=another)" >&2; exit 1; }
 	wait_for -s "$run/nginx.pid" || { echo "run: nginx did not start" >&2; exit 1; }
 	must_serve "http://127.0.0.1:$port/"
-	must_serve "http://127.0.0.1:$port$(ini_get "$conf" eservice base)/sysselsattning"
+	for m in $munis; do
+		must_serve "http://127.0.0.1:$port$(ini_get "$m" eservice base)/sysselsattning"
+	done
+	must_serve "http://127.0.0.1:$port$(ini_get "$host" eservice school)"
 	trap - EXIT INT TERM HUP
 }
 
@@ -191,15 +226,18 @@ case "${1:-}" in
 start)
 	start "$2"
 	if [ -z "${KAA_QUIET:-}" ]; then
-		base=$(ini_get "$2" eservice base)
+		host=$(municipalities "$2" | head -n 1)
+		echo
+		echo "KAA is running: http://127.0.0.1:$port/ ($(ini_get "$host" municipality name)'s site)"
+		for m in $(municipalities "$2"); do
+			echo "  youth e-service, $(ini_get "$m" municipality name): http://127.0.0.1:$port$(ini_get "$m" eservice youth)"
+		done
+		echo "  school notices:  http://127.0.0.1:$port$(ini_get "$host" eservice school)"
 		cat <<MSG
-
-KAA is running: http://127.0.0.1:$port/
-  the youth e-service:  http://127.0.0.1:$port$base/sysselsattning
-  read the inbox:       build/bin/kaa-inbox list -c $2
-  decrypt one:          build/bin/kaa-inbox show -c $2 --secret var/keys/$(ini_get "$2" municipality id).secret REF
-                        (demo passphrase: demo-passphrase)
-  stop:                 make stop
+  read an inbox:   build/bin/kaa-inbox list -c conf/exempelkommun.ini
+  decrypt one:     build/bin/kaa-inbox show -c conf/exempelkommun.ini --secret var/keys/exempelkommun.secret REF
+                   (each coordinator's key var/keys/*.secret; demo passphrase: demo-passphrase)
+  stop:            make stop
 MSG
 		[ -z "$staged" ] || cat <<MSG
   nginx's user ($nginx_user) cannot enter $top, so the site

@@ -6,9 +6,11 @@
 #include "conf.h"
 #include "testutil.h"
 
-#define BASE "[municipality]\nid = testkommun\nname = Testkommun\n" \
-	"[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n" \
-	"[keys]\npublic_key = /abs/k.pub\n[inbox]\npath = var/inbox.sqlite\n"
+#define HEAD "[municipality]\nid = testkommun\nname = Testkommun\n" \
+	"[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n"
+#define INBOX "[inbox]\npath = var/inbox.sqlite\n"
+#define NOKEYS HEAD INBOX
+#define BASE HEAD "[keys]\npublic_key = /abs/k.pub\n" INBOX
 
 #define X10 "xxxxxxxxxx"
 #define X190 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10 \
@@ -60,6 +62,7 @@ START_TEST(load_cases)
 		ck_assert_str_eq(c->id, "testkommun");
 		ck_assert_str_eq(c->inbox_path, want);         /* relative to the file */
 		ck_assert_str_eq(c->public_key_path, "/abs/k.pub");  /* absolute kept */
+		ck_assert_uint_eq(c->npublic_keys, 1);
 		ck_assert_ptr_null(c->site_output);
 		ck_assert_str_eq(tmpl_lookup(&c->scope, "municipality.name", 17), "Testkommun");
 		free(want);
@@ -72,6 +75,53 @@ START_TEST(load_cases)
 END_TEST
 
 /* The shipped example configurations load. */
+/* keys.public_key: each expected path is absolute, or relative to the
+ * configuration's directory. */
+static const struct {
+	const char *value;
+	const char *want[CONF_MAX_KEYS + 1];   /* NULL-terminated; NULL: error */
+} keys[] = {
+	{ "/abs/k.pub", { "/abs/k.pub" } },
+	{ "k.pub", { "k.pub" } },
+	{ "a.pub ,  /abs/b.pub,\tkeys/c.pub  ", { "a.pub", "/abs/b.pub", "keys/c.pub" } },
+	{ "1,2,3,4,5,6,7,8", { "1", "2", "3", "4", "5", "6", "7", "8" } },
+	{ "1,2,3,4,5,6,7,8,9", { NULL } },
+	{ "a.pub,,b.pub", { NULL } },
+	{ "a.pub,", { NULL } },
+	{ " , ", { NULL } },
+};
+
+START_TEST(public_keys)
+{
+	char *dir = testdir_make(), *path = testdir_path(dir, "k.ini"), *want;
+	struct conf_errinfo ei;
+	struct conf *c;
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	fprintf(f, NOKEYS "[keys]\npublic_key = %s\n", keys[_i].value);
+	fclose(f);
+	if (keys[_i].want[0] == NULL) {
+		ck_assert_int_eq(conf_load(path, &c, &ei), CONF_EVALUE);
+		ck_assert_str_eq(ei.key, "keys.public_key");
+		ck_assert_ptr_null(c);
+	} else {
+		ck_assert_int_eq(conf_load(path, &c, &ei), CONF_OK);
+		for (i = 0; keys[_i].want[i] != NULL; i++) {
+			want = keys[_i].want[i][0] == '/' ? strdup(keys[_i].want[i]) :
+			    testdir_path(dir, keys[_i].want[i]);
+			ck_assert_str_eq(c->public_key_paths[i], want);
+			free(want);
+		}
+		ck_assert_uint_eq(c->npublic_keys, i);
+		ck_assert_ptr_eq(c->public_key_path, c->public_key_paths[0]);
+		conf_free(c);
+	}
+	free(path);
+	testdir_remove(dir);
+}
+END_TEST
+
 START_TEST(shipped_examples)
 {
 	static const char *const files[] = { "conf/exempelkommun.ini", "conf/provstad.ini" };
@@ -95,6 +145,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, load_cases, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_loop_test(tc, public_keys, 0, sizeof(keys) / sizeof(keys[0]));
 	tcase_add_test(tc, shipped_examples);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);

@@ -19,7 +19,7 @@
 
 static const struct pnr_date today = { 2026, 11, 24 };
 static char *dir;
-static struct es_site site;
+static struct es_service svc;
 static struct key_secret *sk;
 static struct es_response resp;
 
@@ -36,8 +36,7 @@ static void write_file(const char *name, const char *text)
 static void setup(void)
 {
 	struct key_public pk;
-	struct conf *c;
-	const char *what;
+	struct es_loaderr err;
 	char *p;
 
 	ck_assert_int_ge(sodium_init(), 0);
@@ -56,16 +55,15 @@ static void setup(void)
 	    "[eservice]\nbase = /e-tjanst/testkommun\nlayout = shell.html\n"
 	    "[keys]\npublic_key = k.pub\n[inbox]\npath = inbox.sqlite\n");
 	p = testdir_path(dir, "k.ini");
-	ck_assert_int_eq(conf_load(p, &c, NULL), CONF_OK);
+	ck_assert_msg(es_service_load(&svc, &p, 1, 100, &err) == 0, "%s: %s",
+	    err.file, err.msg);
 	free(p);
-	ck_assert_int_eq(es_site_load(&site, c, &what), ES_OK);
-	site.busy_ms = 100;
 	buf_init(&resp.body);
 }
 
 static void teardown(void)
 {
-	es_site_free(&site);
+	es_service_free(&svc);
 	key_secret_free(sk);
 	buf_free(&resp.body);
 	testdir_remove(dir);
@@ -80,7 +78,7 @@ static void request(const char *method, const char *path, const char *query,
 		.body_len = body ? strlen(body) : 0, .today = today,
 	};
 
-	es_handle(&site, 1, &req, &resp);
+	es_handle(&svc, &req, &resp);
 }
 
 static int count_rows(void)
@@ -139,7 +137,7 @@ START_TEST(post_valid)
 	p = testdir_path(dir, "inbox.sqlite");
 	ck_assert_int_eq(inbox_open(p, 0, 0, &ib), INBOX_OK);
 	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
-	ck_assert_int_eq(key_open(sk, e.sealed, e.sealed_len, &m, &mlen), KEY_OK);
+	ck_assert_int_eq(inbox_entry_open(&e, sk, &m, &mlen), KEY_OK);
 	rec = json_loadb(m, mlen, 0, NULL);
 	f = json_object_get(rec, "fields");
 	ck_assert_str_eq(json_string_value(json_object_get(f, "namn")), "Test Testsson");
@@ -171,7 +169,8 @@ END_TEST
 
 /* The receipt says what happens next for the contact the youth chose;
  * a value that is not one of the form's choices, or none, gets the
- * neutral text, and is never echoed. */
+ * neutral text, and is never echoed. The form is the one the stored row
+ * names, whatever the address says. */
 static const struct {
 	const char *tail, *want;
 } next_texts[] = {
@@ -182,8 +181,8 @@ static const struct {
 	{ "&form=sysselsattning&kontakt=%3Cscript%3E", "Om vi behöver veta något mer, hör vi av oss." },
 	{ "&form=sysselsattning&kontakt=namn", "Om vi behöver veta något mer, hör vi av oss." },
 	{ "&form=sysselsattning", "Om vi behöver veta något mer, hör vi av oss." },
-	{ "&form=nosuch&kontakt=nej", "Om vi behöver veta något mer, hör vi av oss." },
-	{ "&kontakt=nej", "Om vi behöver veta något mer, hör vi av oss." },
+	{ "&form=nosuch&kontakt=nej", "Om några månader frågar vi igen hur du har det." },
+	{ "&kontakt=nej", "Om några månader frågar vi igen hur du har det." },
 };
 
 START_TEST(receipt_next_step)
@@ -241,7 +240,7 @@ START_TEST(broken_body_400)
 		.today = today,
 	};
 
-	es_handle(&site, 1, &req, &resp);
+	es_handle(&svc, &req, &resp);
 	ck_assert_int_eq(resp.status, 400);
 	ck_assert_int_eq(count_rows(), 0);
 }
@@ -373,8 +372,279 @@ START_TEST(too_large)
 		.body = "", .body_len = FORM_BODY_MAX + 1, .today = today,
 	};
 
-	es_handle(&site, 1, &req, &resp);
+	es_handle(&svc, &req, &resp);
 	ck_assert_int_eq(resp.status, 413);
+}
+END_TEST
+
+/* --- a region: three municipalities, one school form ----------------------- */
+
+#define SCHOOL "/e-tjanst/vast/skolanmalan"
+/* A notice about a pupil aged 17 on the fixed date, for municipality b. */
+#define NOTICE "huvudman=Skolbolaget+AB&skola=Gymnasiet&kontakt_namn=Rektor+R" \
+	"&kontakt_epost=r%40skola.example&kontakt_telefon=08-465+004+20" \
+	"&personnummer=200812122398&elev_namn=Elev+Elevsson&program=NA" \
+	"&hemkommun=b&anledning=franvaro&franvaro_timmar=12&utredning=nej" \
+	"&atgarder=samtal_elev&atgarder=syv&elev_informerad=ja" \
+	"&vardnadshavare_informerad=ja"
+
+static struct key_secret *rsk[4];   /* a's two coordinators, b's, c's */
+static struct es_service rsvc;
+
+static void muni(const char *id, const char *school, int nkeys, int k0)
+{
+	buf ini = BUF_INIT, name = BUF_INIT;
+	struct key_public pk;
+	char *p;
+	int k;
+
+	buf_printf(&ini, "[municipality]\nid = %s\nname = Kommun %s\n"
+	    "[office]\nphone = 08-465 004 1%d\n[eservice]\nbase = /e-tjanst/%s\n"
+	    "school = %s\nlayout = shell.html\n[keys]\npublic_key = ", id, id,
+	    k0, id, school);
+	for (k = 0; k < nkeys; k++) {
+		ck_assert_int_eq(key_generate(&rsk[k0 + k]), KEY_OK);
+		key_public_of(rsk[k0 + k], &pk);
+		buf_reset(&name);
+		buf_printf(&name, "%s%d.pub", id, k);
+		p = testdir_path(dir, name.data);
+		ck_assert_int_eq(key_public_save(p, &pk), KEY_OK);
+		free(p);
+		buf_printf(&ini, "%s%s", k ? ", " : "", name.data);
+	}
+	buf_printf(&ini, "\n[inbox]\npath = %s.sqlite\n", id);
+	buf_reset(&name);
+	buf_printf(&name, "%s.ini", id);
+	write_file(name.data, ini.data);
+	buf_free(&ini);
+	buf_free(&name);
+}
+
+static void region_setup(void)
+{
+	struct es_loaderr err;
+	char *p;
+
+	ck_assert_int_ge(sodium_init(), 0);
+	dir = testdir_make();
+	write_file("shell.html", "<title>{{page.title}} – {{municipality.name}}</title>"
+	    "{{{page.breadcrumbs}}}<main>{{{page.body}}}</main>{{{page.subnav}}}"
+	    "<p>{{page.url}} {{page.description}}</p>\n");
+	muni("a", SCHOOL, 2, 0);
+	muni("b", SCHOOL, 1, 2);
+	muni("c", SCHOOL, 1, 3);
+	write_file("region.ini", "[region]\nid = vast\nname = Västregionen\n"
+	    "base = /e-tjanst/vast\nmunicipalities = a.ini, b.ini, c.ini\n");
+	p = testdir_path(dir, "region.ini");
+	ck_assert_msg(es_service_load(&rsvc, &p, 1, 100, &err) == 0, "%s: %s",
+	    err.file, err.msg);
+	free(p);
+	buf_init(&resp.body);
+}
+
+static void region_teardown(void)
+{
+	int k;
+
+	es_service_free(&rsvc);
+	for (k = 0; k < 4; k++)
+		key_secret_free(rsk[k]);
+	buf_free(&resp.body);
+	testdir_remove(dir);
+}
+
+static void rrequest(const char *method, const char *path, const char *query,
+    const char *body)
+{
+	struct es_request req = {
+		.method = method, .path = path, .query = query,
+		.content_type = body ? "application/x-www-form-urlencoded" : NULL,
+		.body = body, .body_len = body ? strlen(body) : 0, .today = today,
+	};
+
+	es_handle(&rsvc, &req, &resp);
+}
+
+static int count_one(const struct inbox_entry *e, void *arg)
+{
+	(void)e;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Rows in municipality id's inbox. */
+static int rows_of(const char *id)
+{
+	buf name = BUF_INIT;
+	inbox *ib;
+	char *p;
+	int n = 0;
+
+	buf_printf(&name, "%s.sqlite", id);
+	p = testdir_path(dir, name.data);
+	if (inbox_open(p, INBOX_READONLY, 0, &ib) == INBOX_OK) {
+		inbox_list(ib, count_one, &n);
+		inbox_close(ib);
+	}
+	free(p);
+	buf_free(&name);
+	return n;
+}
+
+START_TEST(region_form)
+{
+	rrequest("GET", SCHOOL, NULL, NULL);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(has("name=\"hemkommun\" value=\"a\""));
+	ck_assert(has("name=\"hemkommun\" value=\"c\""));
+	ck_assert(has("Kommun b: 08-465 004 12"));   /* whom to call instead */
+	ck_assert(!strstr(strstr(resp.body.data, "name=\"hemkommun\""), "checked"));
+	/* the municipalities keep their youth forms, not a school form each */
+	rrequest("GET", "/e-tjanst/b/sysselsattning", NULL, NULL);
+	ck_assert_int_eq(resp.status, 200);
+	rrequest("GET", "/e-tjanst/b/skolanmalan", NULL, NULL);
+	ck_assert_int_eq(resp.status, 404);
+}
+END_TEST
+
+/* A notice for b is in b's inbox only, opens with b's key and not with
+ * a's; its receipt names b and shows no data about the pupil. */
+START_TEST(region_notice_routed)
+{
+	struct inbox_entry e;
+	char ref[INBOX_REF_LEN + 1], q[1024], *p, *m;
+	size_t mlen;
+	inbox *ib;
+	json_t *rec;
+
+	rrequest("POST", SCHOOL, NULL, NOTICE);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_ptr_nonnull(strstr(resp.location, "/e-tjanst/vast/kvitto?ref="));
+	ck_assert_ptr_nonnull(strstr(resp.location, "&kommun=b"));
+	ck_assert_ptr_null(strstr(resp.location, "200812122398"));
+	ck_assert_ptr_null(strstr(resp.location, "Elev"));
+	ck_assert_int_eq(sscanf(strstr(resp.location, "ref=") + 4,
+	    "%14[0-9A-Z-]", ref), 1);
+	ck_assert_int_eq(rows_of("a"), 0);
+	ck_assert_int_eq(rows_of("b"), 1);
+	ck_assert_int_eq(rows_of("c"), 0);
+	p = testdir_path(dir, "b.sqlite");
+	ck_assert_int_eq(inbox_open(p, INBOX_READONLY, 0, &ib), INBOX_OK);
+	free(p);
+	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
+	ck_assert_int_eq(inbox_entry_open(&e, rsk[0], &m, &mlen), KEY_ENOTFORME);
+	ck_assert_int_eq(inbox_entry_open(&e, rsk[2], &m, &mlen), KEY_OK);
+	rec = json_loadb(m, mlen, 0, NULL);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rec,
+	    "fields"), "elev_namn")), "Elev Elevsson");
+	/* another reason's field is not in the record */
+	ck_assert_ptr_null(json_object_get(json_object_get(rec, "fields"),
+	    "slutdatum"));
+	json_decref(rec);
+	key_plain_free(m);
+	inbox_entry_clear(&e);
+	inbox_close(ib);
+	/* the receipt */
+	snprintf(q, sizeof(q), "%s", strchr(resp.location, '?') + 1);
+	rrequest("GET", "/e-tjanst/vast/kvitto", q, NULL);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(has(ref));
+	ck_assert(has("Kommun b"));
+	ck_assert(has("receipt-summary"));
+	ck_assert(!has("200812122398") && !has("Elev Elevsson"));
+	/* the same reference claimed for another municipality: not there */
+	*strstr(q, "&kommun=b") = '\0';
+	strcat(q, "&kommun=a");
+	rrequest("GET", "/e-tjanst/vast/kvitto", q, NULL);
+	ck_assert_int_eq(resp.status, 404);
+}
+END_TEST
+
+/* A's notice opens with either of a's coordinators' keys. */
+START_TEST(region_two_coordinators)
+{
+	struct inbox_entry e;
+	char ref[INBOX_REF_LEN + 1], body[1024], *p, *m;
+	size_t mlen;
+	inbox *ib;
+	int k;
+
+	snprintf(body, sizeof(body), "%s", NOTICE);
+	*strstr(body, "hemkommun=b") = '\0';
+	strcat(body, "hemkommun=a");
+	strcat(body, strstr(NOTICE, "&anledning"));
+	rrequest("POST", SCHOOL, NULL, body);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_int_eq(sscanf(strstr(resp.location, "ref=") + 4,
+	    "%14[0-9A-Z-]", ref), 1);
+	p = testdir_path(dir, "a.sqlite");
+	ck_assert_int_eq(inbox_open(p, INBOX_READONLY, 0, &ib), INBOX_OK);
+	free(p);
+	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(inbox_entry_open(&e, rsk[k], &m, &mlen), KEY_OK);
+		key_plain_free(m);
+	}
+	ck_assert_int_eq(inbox_entry_open(&e, rsk[3], &m, &mlen), KEY_ENOTFORME);
+	inbox_entry_clear(&e);
+	inbox_close(ib);
+}
+END_TEST
+
+/* A missing field, an unknown municipality, a pupil of 20: the form again,
+ * with the input kept, and nothing stored anywhere. */
+static const struct {
+	const char *from, *to, *want;
+} bad_notices[] = {
+	{ "&franvaro_timmar=12", "", "franvaro_timmar" },
+	{ "hemkommun=b", "hemkommun=x", "hemkommun" },
+	{ "hemkommun=b", "hemkommun=", "hemkommun" },
+	{ "200812122398", "200311302384", "personnummer" },
+};
+
+START_TEST(region_bad_notice)
+{
+	char body[1024], *at;
+
+	snprintf(body, sizeof(body), "%s", NOTICE);
+	at = strstr(body, bad_notices[_i].from);
+	ck_assert_ptr_nonnull(at);
+	memmove(at + strlen(bad_notices[_i].to), at + strlen(bad_notices[_i].from),
+	    strlen(at + strlen(bad_notices[_i].from)) + 1);
+	memcpy(at, bad_notices[_i].to, strlen(bad_notices[_i].to));
+	rrequest("POST", SCHOOL, NULL, body);
+	ck_assert_int_eq(resp.status, 422);
+	ck_assert(has("error-summary"));
+	ck_assert(has("href=\"#f-") && has(bad_notices[_i].want));
+	ck_assert(has("value=\"Skolbolaget AB\""));
+	ck_assert_int_eq(rows_of("a") + rows_of("b") + rows_of("c"), 0);
+}
+END_TEST
+
+/* A municipality whose eservice.school points elsewhere, or whose key
+ * is missing, stops the start with a message naming the file. */
+START_TEST(region_misconfigured)
+{
+	struct es_service other;
+	struct es_loaderr err;
+	char *p = testdir_path(dir, "region.ini");
+
+	static const char b_ini[] = "[municipality]\nid = b\nname = Kommun b\n"
+	    "[eservice]\nbase = /e-tjanst/b\nschool = %s\nlayout = shell.html\n"
+	    "[keys]\npublic_key = b0.pub\n[inbox]\npath = b.sqlite\n";
+	char ini[512];
+
+	snprintf(ini, sizeof(ini), b_ini, "/e-tjanst/b/skolanmalan");
+	write_file("b.ini", ini);
+	ck_assert_int_eq(es_service_load(&other, &p, 1, 100, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.file, "b.ini"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "eservice.school"));
+	snprintf(ini, sizeof(ini), b_ini, SCHOOL);
+	write_file("b.ini", ini);
+	write_file("b0.pub", "not a key\n");
+	ck_assert_int_eq(es_service_load(&other, &p, 1, 100, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "b0.pub"));
+	free(p);
 }
 END_TEST
 
@@ -397,6 +667,16 @@ int main(void)
 	tcase_add_test(tc, broken_body_400);
 	tcase_add_test(tc, moved_inbox_reopened);
 	tcase_add_test(tc, bad_shell_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("region");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, region_setup, region_teardown);
+	tcase_add_test(tc, region_form);
+	tcase_add_test(tc, region_notice_routed);
+	tcase_add_test(tc, region_two_coordinators);
+	tcase_add_loop_test(tc, region_bad_notice, 0,
+	    sizeof(bad_notices) / sizeof(bad_notices[0]));
+	tcase_add_test(tc, region_misconfigured);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
 }

@@ -10,22 +10,35 @@
 #include "inbox.h"
 #include "testutil.h"
 
-static struct key_secret *sk;
-static struct key_public pk;
+/* Three coordinators (ks), and someone who is not one. */
+enum { NKEYS = 3 };
+static struct key_secret *sk[NKEYS], *outsider;
+static struct key_set ks;
 static char *dir, *db;
 
 static void setup(void)
 {
+	size_t i;
+
 	ck_assert_int_ge(sodium_init(), 0);
-	ck_assert_int_eq(key_generate(&sk), KEY_OK);
-	key_public_of(sk, &pk);
+	memset(&ks, 0, sizeof(ks));
+	for (i = 0; i < NKEYS; i++) {
+		ck_assert_int_eq(key_generate(&sk[i]), KEY_OK);
+		key_public_of(sk[i], &ks.k[i]);
+	}
+	ks.n = NKEYS;
+	ck_assert_int_eq(key_generate(&outsider), KEY_OK);
 	dir = testdir_make();
 	db = testdir_path(dir, "inbox.sqlite");
 }
 
 static void teardown(void)
 {
-	key_secret_free(sk);
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		key_secret_free(sk[i]);
+	key_secret_free(outsider);
 	free(db);
 	testdir_remove(dir);
 }
@@ -33,15 +46,27 @@ static void teardown(void)
 static const char record[] =
 	"{\"namn\":\"Unikt Testnamn\",\"personnummer\":\"200812122398\"}";
 
+/* Opens e with key k and checks it is the record. */
+static void opens(const struct inbox_entry *e, const struct key_secret *k)
+{
+	char *m;
+	size_t mlen;
+
+	ck_assert_int_eq(inbox_entry_open(e, k, &m, &mlen), KEY_OK);
+	ck_assert_uint_eq(mlen, strlen(record));
+	ck_assert_str_eq(m, record);
+	key_plain_free(m);
+}
+
 START_TEST(append_and_read_back)
 {
-	char ref[INBOX_REF_LEN + 1], lower[INBOX_REF_LEN + 1], *m;
-	struct inbox_entry e;
+	char ref[INBOX_REF_LEN + 1], lower[INBOX_REF_LEN + 1], *m, ids[64];
+	struct inbox_entry e, meta;
 	inbox *ib;
 	size_t mlen, i;
 
 	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
-	ck_assert_int_eq(inbox_append(ib, &pk, "sysselsattning", record,
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
 	    strlen(record), ref), INBOX_OK);
 	ck_assert_int_eq(strlen(ref), INBOX_REF_LEN);
 	ck_assert_int_eq(inbox_ref_parse(ref, lower), 0);
@@ -53,11 +78,23 @@ START_TEST(append_and_read_back)
 	ck_assert_int_eq(inbox_get(ib, lower, &e), INBOX_OK);
 	ck_assert_str_eq(e.ref, ref);
 	ck_assert_str_eq(e.kind, "sysselsattning");
-	ck_assert_str_eq(e.key_id, pk.id);
+	snprintf(ids, sizeof(ids), "%s,%s,%s", ks.k[0].id, ks.k[1].id, ks.k[2].id);
+	ck_assert_str_eq(e.key_id, ids);
+	ck_assert_int_eq(e.format, INBOX_FORMAT_ENVELOPE);
 	ck_assert_int_eq(strlen(e.received), 20);
-	ck_assert_int_eq(key_open(sk, e.sealed, e.sealed_len, &m, &mlen), KEY_OK);
-	ck_assert_str_eq(m, record);
-	key_plain_free(m);
+	for (i = 0; i < NKEYS; i++)
+		opens(&e, sk[i]);
+	ck_assert_int_eq(inbox_entry_open(&e, outsider, &m, &mlen), KEY_ENOTFORME);
+	ck_assert_ptr_null(m);
+	/* the metadata alone, for the receipt page */
+	ck_assert_int_eq(inbox_lookup(ib, lower, &meta), INBOX_OK);
+	ck_assert_str_eq(meta.ref, ref);
+	ck_assert_str_eq(meta.received, e.received);
+	ck_assert_str_eq(meta.kind, "sysselsattning");
+	ck_assert_int_eq(meta.format, INBOX_FORMAT_ENVELOPE);
+	ck_assert_ptr_null(meta.sealed);
+	ck_assert_int_eq(inbox_lookup(ib, "AAAA-AAAA-AAAA", &meta), INBOX_ENOTFOUND);
+	ck_assert_int_eq(inbox_lookup(ib, "nonsense", &meta), INBOX_EARG);
 	inbox_entry_clear(&e);
 	ck_assert_int_eq(inbox_get(ib, "AAAA-AAAA-AAAA", &e), INBOX_ENOTFOUND);
 	ck_assert_int_eq(inbox_exists(ib, ref), INBOX_OK);
@@ -76,7 +113,7 @@ START_TEST(no_plaintext_on_disk)
 	int rc;
 
 	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
-	ck_assert_int_eq(inbox_append(ib, &pk, "sysselsattning", record,
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
 	    strlen(record), ref), INBOX_OK);
 	inbox_close(ib);
 	cmd = malloc(strlen(dir) * 2 + 128);
@@ -112,7 +149,7 @@ START_TEST(concurrent_writers)
 			if (inbox_open(db, INBOX_CREATE, 0, &ib) != INBOX_OK)
 				_exit(2);
 			for (i = 0; i < EACH; i++)
-				bad |= inbox_append(ib, &pk, "sysselsattning", record,
+				bad |= inbox_append(ib, &ks, "sysselsattning", record,
 				    strlen(record), ref) != INBOX_OK;
 			inbox_close(ib);
 			_exit(bad);
@@ -139,12 +176,12 @@ START_TEST(busy_gives_up)
 	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 100, &ib), INBOX_OK);
 	ck_assert_int_eq(sqlite3_open(db, &other), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(inbox_append(ib, &pk, "sysselsattning", record,
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
 	    strlen(record), ref), INBOX_EBUSY);
 	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(other);
 	/* and works again once the lock is gone */
-	ck_assert_int_eq(inbox_append(ib, &pk, "sysselsattning", record,
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
 	    strlen(record), ref), INBOX_OK);
 	inbox_close(ib);
 }
@@ -167,6 +204,208 @@ START_TEST(schema_checks)
 	sqlite3_close(raw);
 	ck_assert_int_eq(inbox_open(other, INBOX_CREATE, 0, &ib), INBOX_ESCHEMA);
 	free(other);
+}
+END_TEST
+
+/* A file in the first schema, as the program before several coordinators
+ * wrote it: one row sealed with crypto_box_seal to key 0. */
+static void make_v1(const char *path, char ref[INBOX_REF_LEN + 1])
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	unsigned char *ct;
+	size_t ctlen;
+
+	strcpy(ref, "V1V1-0000-0001");
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA journal_mode=WAL;"
+	    "CREATE TABLE submission (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE,"
+	    " kind TEXT NOT NULL, received TEXT NOT NULL, key_id TEXT NOT NULL,"
+	    " sealed BLOB NOT NULL, acked TEXT);"
+	    "PRAGMA user_version = 1; PRAGMA application_id = 1262567729;",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(key_seal(&ks.k[0], (const unsigned char *)record,
+	    strlen(record), &ct, &ctlen), KEY_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "INSERT INTO submission"
+	    "(ref, kind, received, key_id, sealed) VALUES (?, 'sysselsattning',"
+	    " '2026-11-24T12:00:00Z', ?, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ks.k[0].id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, ct, (int)ctlen, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	free(ct);
+}
+
+static int raw_int(const char *path, const char *sql)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	int v;
+
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return v;
+}
+
+/* Checks the old row in ib: format 1, opens with key 0 only. */
+static void old_row_opens(inbox *ib, const char *ref)
+{
+	struct inbox_entry e;
+	char *m;
+	size_t mlen;
+
+	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
+	ck_assert_int_eq(e.format, INBOX_FORMAT_SEALED);
+	ck_assert_str_eq(e.key_id, ks.k[0].id);
+	ck_assert_str_eq(e.received, "2026-11-24T12:00:00Z");
+	opens(&e, sk[0]);
+	ck_assert_int_eq(inbox_entry_open(&e, sk[1], &m, &mlen), KEY_ENOTFORME);
+	inbox_entry_clear(&e);
+}
+
+/* Read-only, an old file is read as it is and left as it is. */
+START_TEST(v1_read_only)
+{
+	char ref[INBOX_REF_LEN + 1], ref2[INBOX_REF_LEN + 1];
+	struct inbox_entry meta;
+	inbox *ib;
+	int count = 0;
+
+	make_v1(db, ref);
+	ck_assert_int_eq(inbox_open(db, INBOX_READONLY, 0, &ib), INBOX_OK);
+	old_row_opens(ib, ref);
+	ck_assert_int_eq(inbox_lookup(ib, ref, &meta), INBOX_OK);
+	ck_assert_int_eq(meta.format, INBOX_FORMAT_SEALED);
+	ck_assert_int_eq(inbox_list(ib, count_entry, &count), INBOX_OK);
+	ck_assert_int_eq(count, 1);
+	ck_assert_int_ne(inbox_append(ib, &ks, "sysselsattning", record,
+	    strlen(record), ref2), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), 1);
+}
+END_TEST
+
+/* Opened for writing, an old file is migrated; its rows still open and new
+ * rows are envelopes. */
+START_TEST(v1_migrated)
+{
+	char ref[INBOX_REF_LEN + 1], ref2[INBOX_REF_LEN + 1];
+	struct inbox_entry e;
+	inbox *ib;
+	int count = 0;
+	size_t i;
+
+	make_v1(db, ref);
+	ck_assert_int_eq(inbox_open(db, 0, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), INBOX_SCHEMA_VERSION);
+	old_row_opens(ib, ref);
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
+	    strlen(record), ref2), INBOX_OK);
+	inbox_close(ib);
+	/* and again, read-only, as kaa-inbox opens it */
+	ck_assert_int_eq(inbox_open(db, INBOX_READONLY, 0, &ib), INBOX_OK);
+	old_row_opens(ib, ref);
+	ck_assert_int_eq(inbox_get(ib, ref2, &e), INBOX_OK);
+	ck_assert_int_eq(e.format, INBOX_FORMAT_ENVELOPE);
+	for (i = 0; i < NKEYS; i++)
+		opens(&e, sk[i]);
+	inbox_entry_clear(&e);
+	ck_assert_int_eq(inbox_list(ib, count_entry, &count), INBOX_OK);
+	ck_assert_int_eq(count, 2);
+	inbox_close(ib);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM submission WHERE format = 1"), 1);
+}
+END_TEST
+
+/* A file from a newer program is refused in every mode and left alone. */
+START_TEST(newer_refused)
+{
+	static const int modes[] = { 0, INBOX_CREATE, INBOX_READONLY };
+	sqlite3 *raw;
+	inbox *ib;
+	size_t i;
+
+	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		ck_assert_int_eq(inbox_open(db, modes[i], 0, &ib), INBOX_ESCHEMA);
+		ck_assert_ptr_null(ib);
+	}
+	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), 3);
+}
+END_TEST
+
+/* Changes to a row's metadata or ciphertext by someone with the file: the
+ * row no longer opens (want), for any key. Row 1 is changed; row 2 is
+ * another submission. */
+static const struct {
+	const char *sql;
+	int         want;
+} changed[] = {
+	{ "UPDATE submission SET sealed = (SELECT sealed FROM submission WHERE id = 2)"
+	  " WHERE id = 1", KEY_ECRYPTO },
+	{ "UPDATE submission SET kind = 'skolanmalan' WHERE id = 1", KEY_ECRYPTO },
+	{ "UPDATE submission SET received = '2020-01-01T00:00:00Z' WHERE id = 1", KEY_ECRYPTO },
+	{ "UPDATE submission SET ref = 'AAAA-AAAA-AAAA' WHERE id = 1", KEY_ECRYPTO },
+	/* the two rows' ciphertexts swapped */
+	{ "CREATE TEMP TABLE t AS SELECT id, sealed FROM submission;"
+	  "UPDATE submission SET sealed = (SELECT sealed FROM t WHERE t.id = 3 - submission.id)",
+	  KEY_ECRYPTO },
+	/* the two rows' references swapped */
+	{ "CREATE TEMP TABLE t AS SELECT id, ref FROM submission;"
+	  "UPDATE submission SET ref = 'x' || id;"
+	  "UPDATE submission SET ref = (SELECT ref FROM t WHERE t.id = 3 - submission.id)",
+	  KEY_ECRYPTO },
+	{ "UPDATE submission SET format = 1 WHERE id = 1", -1 },
+	{ "UPDATE submission SET format = 7 WHERE id = 1", KEY_EFORMAT },
+};
+
+static int first_ref(const struct inbox_entry *e, void *arg)
+{
+	if (e->id == 1)
+		strcpy(arg, e->ref);
+	return 0;
+}
+
+START_TEST(metadata_bound)
+{
+	char ref[INBOX_REF_LEN + 1], *m;
+	struct inbox_entry e;
+	sqlite3 *raw;
+	inbox *ib;
+	size_t mlen, i;
+
+	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record, strlen(record), ref), INBOX_OK);
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record, strlen(record), ref), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, changed[_i].sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_assert_int_eq(inbox_open(db, INBOX_READONLY, 0, &ib), INBOX_OK);
+	ref[0] = '\0';
+	ck_assert_int_eq(inbox_list(ib, first_ref, ref), INBOX_OK);
+	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
+	for (i = 0; i < NKEYS; i++) {
+		int rc = inbox_entry_open(&e, sk[i], &m, &mlen);
+
+		if (changed[_i].want < 0)
+			ck_assert_int_ne(rc, KEY_OK);
+		else
+			ck_assert_int_eq(rc, changed[_i].want);
+		ck_assert_ptr_null(m);
+	}
+	inbox_entry_clear(&e);
+	inbox_close(ib);
 }
 END_TEST
 
@@ -208,6 +447,10 @@ int main(void)
 	tcase_add_test(tc, concurrent_writers);
 	tcase_add_test(tc, busy_gives_up);
 	tcase_add_test(tc, schema_checks);
+	tcase_add_test(tc, v1_read_only);
+	tcase_add_test(tc, v1_migrated);
+	tcase_add_test(tc, newer_refused);
+	tcase_add_loop_test(tc, metadata_bound, 0, sizeof(changed) / sizeof(changed[0]));
 	tcase_add_loop_test(tc, ref_parse, 0, sizeof(refs) / sizeof(refs[0]));
 	suite_add_tcase(s, tc);
 	return testutil_run(s);

@@ -1,0 +1,20 @@
+#!/bin/sh
+# The demo region (three municipalities, one school form) on the real nginx
+# and kaa-fcgi; region.py drives it and reads the inboxes with kaa-inbox.
+# KAA_BIN_DIR=build/san/bin runs the sanitizer build: any report fails.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/server.sh
+KAA_BIN=${KAA_BIN_DIR:-build/bin}
+case $KAA_BIN in /*) ;; *) KAA_BIN=$(pwd)/$KAA_BIN ;; esac
+export KAA_BIN
+export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-region"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-region"
+rm -f /tmp/kaa-san-region.*
+kaa_region_start || { echo "region: could not start the server"; exit 1; }
+python3 tests/integration/region.py
+rc=$?
+if ls /tmp/kaa-san-region.* >/dev/null 2>&1; then
+	echo "FAIL region: sanitizer reports:"; cat /tmp/kaa-san-region.*; rc=1
+fi
+exit $rc
