@@ -266,8 +266,8 @@ static int cmd_list(struct opts *o)
 }
 
 /* One value as a person reads it: the label of the field's choice if it is
- * one, else the value itself. A value that is no string (our forms make
- * none) is shown as JSON. */
+ * one, else the value itself. A value that is no string (a number of
+ * hours, say) is shown as JSON. */
 static void print_value(const struct form_field *f, json_t *v)
 {
 	const char *s = json_string_value(v), *label;

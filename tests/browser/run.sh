@@ -24,12 +24,14 @@ done
 	{ echo "browser: npm packages are missing (run: make deps)" >&2; exit 1; }
 
 . "$KAA_TOP/tests/lib/server.sh"
-kaa_server_start || { echo "browser: the test server did not start" >&2; exit 1; }
+# The demo region: the host's site and youth form, and the region's school
+# form (KAA_SCHOOL_URL).
+kaa_region_start || { echo "browser: the test server did not start" >&2; exit 1; }
 # Also stop the server when our output pipe closes (run.sh | head) or the
 # terminal hangs up: exiting from a trap runs the EXIT trap that stops it.
 trap 'exit 141' PIPE
 trap 'exit 129' HUP
-echo "browser: site $KAA_URL/ (built in $KAA_SITE_DIR), form $KAA_FORM_URL"
+echo "browser: site $KAA_URL/ (built in $KAA_SITE_DIR), forms $KAA_FORM_URL $KAA_SCHOOL_URL"
 
 # One test file per process, run side by side; each launches one browser.
 # Arguments, if any, name the test files to run instead of all of them.

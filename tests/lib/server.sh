@@ -61,7 +61,9 @@ kaa_server_start() {
 # kaa_region_start: the demo region (conf/exempelregionen.ini) with its three
 # municipalities, every path inside a fresh temporary directory: Exempelkommun
 # with two coordinators' keys, Provstad and Nordby with one each. Exports
-# KAA_URL KAA_TMP KAA_REGION KAA_SCHOOL_URL KAA_PASSPHRASE, and per
+# KAA_URL KAA_TMP KAA_REGION KAA_SCHOOL_URL KAA_PASSPHRASE, what
+# kaa_server_start exports for its municipality (for the host,
+# Exempelkommun, with its first coordinator's key), and per
 # municipality ID (exempelkommun, provstad, nordby): $KAA_TMP/ID.ini, its
 # inbox $KAA_TMP/ID/inbox.sqlite and its coordinators' secret keys
 # $KAA_TMP/ID/keys/cN.secret (N = 1, 2, ...).
@@ -94,5 +96,15 @@ kaa_region_start() {
 		sh "$KAA_TOP/scripts/run.sh" start "$KAA_REGION" || return 1
 	KAA_URL=http://127.0.0.1:$port
 	KAA_SCHOOL_URL=$KAA_URL/e-tjanst/exempelregionen/skolanmalan
-	export KAA_URL KAA_TMP KAA_REGION KAA_SCHOOL_URL
+	# The host municipality, as kaa_server_start names it, for the tests
+	# written against one municipality.
+	KAA_CONF=$KAA_TMP/exempelkommun.ini
+	KAA_SITE_DIR=$KAA_TMP/exempelkommun/site
+	KAA_INBOX=$KAA_TMP/exempelkommun/inbox.sqlite
+	KAA_SECRET=$KAA_TMP/exempelkommun/keys/c1.secret
+	KAA_FORM_URL=$KAA_URL/e-tjanst/exempelkommun/sysselsattning
+	KAA_TEST_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 17)
+	KAA_OLD_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 22)
+	export KAA_URL KAA_TMP KAA_REGION KAA_SCHOOL_URL KAA_CONF KAA_SITE_DIR \
+		KAA_INBOX KAA_SECRET KAA_FORM_URL KAA_TEST_PNR KAA_OLD_PNR
 }
