@@ -11,7 +11,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$(cd "${1:-$top/build/bin}" && pwd) || exit 1
-conf=conf/exempelkommun.ini
+conf=conf/exempelregionen.ini   # what make run starts
 pass=0 fail=0
 
 check() {   # check NAME COMMAND...
@@ -42,7 +42,7 @@ check "the copy is mode 0700" test "$(stat -c %a "$clone")" = 700
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
-form=$url$(sed -n 's/^base *= *//p' "$clone/$conf")/sysselsattning
+form=$url$(sed -n 's/^base *= *//p' "$clone/conf/exempelkommun.ini")/sysselsattning
 rundir=$clone/build/run
 started=1
 check "run.sh start succeeds" sh -c "cd '$clone' && KAA_PORT=$port sh scripts/run.sh start $conf >'$clone/start.out' 2>&1"
@@ -59,6 +59,12 @@ title=$(sed -n 's/^title: *//p' "$clone/content/index.md" | head -n 1)
 check "/ is the home page: $title" grep -qF -- "<h1>$title</h1>" "$clone/body"
 check "/ names the municipality" grep -q Exempelkommun "$clone/body"
 check "the e-service form answers 200" status_is 200 "$form" '<form[^>]*method="post"'
+for m in provstad nordby; do
+	check "$m's youth form answers 200" status_is 200 \
+		"$url$(sed -n 's/^base *= *//p' "$clone/conf/$m.ini")/sysselsattning" '<form[^>]*method="post"'
+done
+check "the region's school form answers 200" status_is 200 \
+	"$url$(sed -n 's/^school *= *//p' "$clone/conf/exempelkommun.ini")" 'name="hemkommun"'
 check "a missing page answers the Swedish 404" status_is 404 "$url/finns-inte/" 'lang="sv"'
 
 # gzip: static pages and assets, never kaa-fcgi's pages (BREACH).
