@@ -264,6 +264,17 @@ static void received_at(buf *b, const char *utc)
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
+/* The day of "2026-11-24T12:00:00Z" (today if it cannot be read). */
+static struct pnr_date received_day(const char *utc)
+{
+	struct pnr_date d;
+
+	if (sscanf(utc, "%4d-%2d-%2d", &d.year, &d.month, &d.day) != 3 ||
+	    !pnr_date_valid(d))
+		return pnr_today();
+	return d;
+}
+
 /* The youth form's receipt: what happens next for the contact choice. */
 static void youth_receipt(buf *b, const struct form_spec *spec,
     const char *query, const char *ref)
@@ -300,7 +311,8 @@ static void notice_receipt(buf *b, const struct form_spec *spec,
 		buf_puts(b, "</p>\n");
 	}
 	buf_puts(b, "<h2>Det här anmälde du</h2>\n");
-	form_receipt_summary(spec, query, b);
+	/* dates were checked against the day the notice came, not today */
+	form_receipt_summary_on(spec, query, received_day(meta->received), b);
 	buf_puts(b, "<p class=\"no-print\">Skriv ut sidan eller spara den som PDF "
 	    "med webbläsarens utskrift (Ctrl+P). Elevens namn och personnummer "
 	    "står inte på kvittot.</p>\n");
@@ -328,6 +340,12 @@ static void receipt_page(const struct es_mount *m, struct es_response *r,
 	    (rc = open_inbox(to)) == INBOX_OK &&
 	    (rc = inbox_lookup(to->ib, ref, &meta)) == INBOX_OK &&
 	    (spec = mount_form(m, meta.kind)) == NULL)
+		rc = INBOX_ENOTFOUND;
+	/* the address names the municipality twice (kommun, and the form's
+	 * route field in the summary): both must be the inbox it is in */
+	if (rc == INBOX_OK && spec->route_field != NULL &&
+	    query_value(query, spec->route_field, id, sizeof(id)) == 0 &&
+	    strcmp(id, to->conf->id) != 0)
 		rc = INBOX_ENOTFOUND;
 	if (rc == INBOX_ENOTFOUND || to == NULL) {
 		simple_page(m->host, r, 404, "Kvittot finns inte", path,
@@ -582,7 +600,7 @@ static int region_mount(struct es_service *svc, struct region *rg,
     struct es_site **members, struct es_loaderr *err)
 {
 	struct es_mount *m;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < svc->nmounts; i++)
 		if (strcmp(svc->mounts[i].base, rg->base) == 0)
@@ -593,6 +611,10 @@ static int region_mount(struct es_service *svc, struct region *rg,
 	for (i = 0; i < rg->n; i++) {
 		if (school_where(members[i], rg->base, err) < 0)
 			return -1;
+		for (j = 0; j < i; j++)
+			if (members[j] == members[i])
+				return load_err(err, rg->file, "%s is listed twice in "
+				    "municipalities%s", members[i]->conf->id, "");
 		m->to[m->nto++] = members[i];
 	}
 	if (school_form(m) < 0)

@@ -2,6 +2,7 @@
  * files (see gen_letters.h). */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,7 +469,8 @@ open_pdf(struct run *r)
 		v[i] = s->def;
 		if ((x = conf_get(r->conf, s->name)) != NULL) {
 			v[i] = strtod(x, &end);
-			if (end == x || *end != '\0' || v[i] < 0) {
+			if (end == x || *end != '\0' || !isfinite(v[i]) ||
+			    v[i] < 0) {
 				diag_add(r->d, -1, r->o->conf_path, 0, "%s: not a "
 				    "number of millimetres", s->name);
 				return -1;

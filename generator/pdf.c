@@ -276,8 +276,6 @@ block_for(struct pdf *p, int style, double width, const char *markup)
 		pango_layout_set_wrap(b->layout, PANGO_WRAP_WORD_CHAR);
 	}
 	pango_layout_set_markup(b->layout, markup, -1);
-	if (g_hash_table_size(p->cache) >= CACHE_MAX)
-		g_hash_table_remove_all(p->cache);
 	g_hash_table_insert(p->cache, key, b);
 	return b;
 }
@@ -540,6 +538,10 @@ pdf_letter(struct pdf *p, const struct pdf_letter *lt, int *first_page,
 	struct placed *v;
 	int rc, n;
 
+	/* Blocks met once (a greeting with a name) fill the cache: empty it
+	 * between letters, never while a letter holds blocks from it. */
+	if (g_hash_table_size(p->cache) >= CACHE_MAX)
+		g_hash_table_remove_all(p->cache);
 	if ((v = calloc(lt->nblocks + 1, sizeof *v)) == NULL)
 		return PDF_ENOMEM;
 	rc = head(p, lt, &f.sender, &f.date);

@@ -85,5 +85,8 @@ void conf_free(struct conf *c);
 const char *conf_get(const struct conf *c, const char *name);
 
 const char *conf_strerror(int err);
+/* value (vlen bytes, a path) against the directory of the INI file file,
+ * unless it is absolute; malloc'd, NULL if out of memory. */
+char *conf_resolve(const char *file, const char *value, size_t vlen);
 
 #endif

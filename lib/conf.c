@@ -69,7 +69,7 @@ static int on_setting(void *user, const char *section, const char *name,
 
 /* Joins dir and a relative value of vlen bytes; absolute values are copied
  * as they are. */
-static char *resolve(const char *file, const char *value, size_t vlen)
+char *conf_resolve(const char *file, const char *value, size_t vlen)
 {
 	const char *slash = strrchr(file, '/');
 	size_t dlen = slash == NULL || value[0] == '/' ? 0 :
@@ -118,7 +118,7 @@ static int key_paths(struct conf *c, struct conf_errinfo *ei)
 			set_key(ei, "keys.public_key");
 			return CONF_EVALUE;
 		}
-		c->public_key_paths[c->npublic_keys] = resolve(c->file, p, len);
+		c->public_key_paths[c->npublic_keys] = conf_resolve(c->file, p, len);
 		if (c->public_key_paths[c->npublic_keys] == NULL)
 			return CONF_ENOMEM;
 		c->npublic_keys++;
@@ -166,7 +166,7 @@ static int finish(struct conf *c, struct conf_errinfo *ei)
 	for (i = 0; i < NPATHS; i++) {
 		if ((r = conf_get(c, path_keys[i])) == NULL)
 			continue;
-		if ((c->resolved[i] = resolve(c->file, r, strlen(r))) == NULL)
+		if ((c->resolved[i] = conf_resolve(c->file, r, strlen(r))) == NULL)
 			return CONF_ENOMEM;
 	}
 	c->layout_path = c->resolved[0];

@@ -13,30 +13,16 @@ struct state {
 	int                  in_region;
 };
 
+/* Keeps the first error: inih reads on after one. */
 static int
 fail(struct state *st, int err, const char *key)
 {
+	if (st->err != CONF_OK)
+		return 0;
 	st->err = err;
 	if (st->ei != NULL)
 		snprintf(st->ei->key, sizeof st->ei->key, "region.%.50s", key);
 	return 0;
-}
-
-/* value against the region file's directory, as conf.c does */
-static char *
-resolve(const char *file, const char *value, size_t vlen)
-{
-	const char *slash = strrchr(file, '/');
-	size_t dlen = slash == NULL || value[0] == '/' ? 0 :
-	    (size_t)(slash - file) + 1;
-	char *p = malloc(dlen + vlen + 1);
-
-	if (p == NULL)
-		return NULL;
-	memcpy(p, file, dlen);
-	memcpy(p + dlen, value, vlen);
-	p[dlen + vlen] = '\0';
-	return p;
 }
 
 /* "a.ini, b.ini" into r->munis. */
@@ -55,7 +41,7 @@ list(struct state *st, const char *v)
 			n--;
 		if (n == 0 || st->r->n == REGION_MAX_MUNICIPALITIES)
 			return fail(st, CONF_EVALUE, "municipalities");
-		if ((st->r->munis[st->r->n] = resolve(st->r->file, v, n)) == NULL)
+		if ((st->r->munis[st->r->n] = conf_resolve(st->r->file, v, n)) == NULL)
 			return fail(st, CONF_ENOMEM, "municipalities");
 		st->r->n++;
 		if (e == NULL)

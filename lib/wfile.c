@@ -1,7 +1,9 @@
-/* wfile.c — exclusive create, full write, fsync of file and directory
- * (see wfile.h). */
+/* wfile.c — a file written unnamed, flushed, then linked under its name
+ * (never over an existing one), and its directory flushed (see wfile.h). */
+#define _GNU_SOURCE      /* O_TMPFILE and mkostemp: Linux's */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,26 +40,96 @@ static void
 release(struct wfile *w)
 {
 	free(w->path);
-	w->path = NULL;
+	free(w->tmp);
+	w->path = w->tmp = NULL;
 	w->fd = -1;
+}
+
+/* The directory part of path ("." if none). */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* An unnamed file in path's directory (O_TMPFILE), or where the file
+ * system has none, a new file under a temporary name beside it: either
+ * way the file gets its real name only when it is whole. */
+static int
+open_unnamed(struct wfile *w, mode_t mode)
+{
+	char *dir = dir_of(w->path);
+	size_t n;
+
+	if (dir == NULL)
+		return -1;
+	w->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	free(dir);
+	if (w->fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+	    errno != EINVAL))
+		return w->fd >= 0 ? 0 : -1;
+	n = strlen(w->path) + sizeof ".new.XXXXXX";
+	if ((w->tmp = malloc(n)) == NULL)
+		return -1;
+	snprintf(w->tmp, n, "%s.new.XXXXXX", w->path);
+	if ((w->fd = mkostemp(w->tmp, O_CLOEXEC)) < 0 ||
+	    fchmod(w->fd, mode) != 0) {
+		if (w->fd >= 0) {
+			close(w->fd);
+			unlink(w->tmp);
+		}
+		free(w->tmp);
+		w->tmp = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int
 wfile_create(struct wfile *w, const char *path, mode_t mode)
 {
+	struct stat st;
+	int e;
+
 	w->fd = -1;
+	w->tmp = NULL;
+	/* refuse now rather than after the whole file is written */
+	if (lstat(path, &st) == 0) {
+		errno = EEXIST;
+		w->path = NULL;
+		return -1;
+	}
 	if ((w->path = strdup(path)) == NULL)
 		return -1;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, mode);
-	if (w->fd < 0) {
-		int e = errno;
-
+	if (open_unnamed(w, mode) != 0) {
+		e = errno;
 		release(w);
 		errno = e;
 		return -1;
 	}
 	return 0;
+}
+
+/* Gives the whole file its name; never replaces one (EEXIST). */
+static int
+name_it(struct wfile *w)
+{
+	char proc[64];
+
+	if (w->tmp != NULL) {
+		if (link(w->tmp, w->path) != 0)
+			return -1;
+		unlink(w->tmp);
+		free(w->tmp);
+		w->tmp = NULL;
+		return 0;
+	}
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", w->fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, w->path, AT_SYMLINK_FOLLOW);
 }
 
 int
@@ -86,7 +158,7 @@ wfile_commit(struct wfile *w)
 {
 	int e;
 
-	if (fsync(w->fd) != 0) {
+	if (fsync(w->fd) != 0 || name_it(w) != 0) {
 		e = errno;
 		wfile_abort(w);
 		errno = e;
@@ -95,6 +167,7 @@ wfile_commit(struct wfile *w)
 	if (close(w->fd) != 0) {
 		e = errno;
 		w->fd = -1;
+		unlink(w->path);
 		wfile_abort(w);
 		errno = e;
 		return -1;
@@ -102,6 +175,7 @@ wfile_commit(struct wfile *w)
 	w->fd = -1;
 	if (sync_dir(w->path) != 0) {
 		e = errno;
+		unlink(w->path);
 		wfile_abort(w);
 		errno = e;
 		return -1;
@@ -116,9 +190,9 @@ wfile_abort(struct wfile *w)
 	int e = errno;
 
 	if (w->fd >= 0)
-		close(w->fd);
-	if (w->path != NULL)
-		unlink(w->path);
+		close(w->fd);      /* an unnamed file goes with it */
+	if (w->tmp != NULL)
+		unlink(w->tmp);
 	release(w);
 	errno = e;
 }

@@ -17,6 +17,11 @@
 # Keys, the inbox, logs and pid files stay where they are, for root only.
 # Either way start answers only once nginx serves / and the form.
 set -eu
+# Lists of paths are one a line: a clone's path may have spaces.
+NL='
+'
+IFS=$NL
+set -f
 top=$(cd "$(dirname "$0")/.." && pwd)
 run=${KAA_RUN_DIR:-$top/build/run}
 port=${KAA_PORT:-8080}
@@ -42,9 +47,12 @@ ini_path() {
 	case "$v" in /*) echo "$v" ;; *) echo "$(cd "$(dirname "$1")" && pwd)/$v" ;; esac
 }
 
+# s to put on the right of a sed s|...|...| command as itself.
+sed_esc() { printf '%s' "$1" | sed 's/[|&\\]/\\&/g'; }
+
 # The same for a comma-separated list of paths: one resolved path a line.
 ini_paths() {
-	ini_get "$1" "$2" "$3" | tr ',' '\n' | while read -r v; do
+	ini_get "$1" "$2" "$3" | tr ',' '\n' | while IFS=' 	' read -r v; do
 		[ -n "$v" ] || continue
 		case "$v" in /*) echo "$v" ;; *) echo "$(cd "$(dirname "$1")" && pwd)/$v" ;; esac
 	done
@@ -206,8 +214,9 @@ start() {
 	[ -z "$nginx_group" ] || chgrp "$nginx_group" "$sock"
 	user="# not root: the workers run as $(id -un)"
 	[ -z "$nginx_group" ] || user="user $nginx_user $nginx_group;"
-	sed -e "s|@PREFIX@|$run|g" -e "s|@TEMP@|$temp|g" -e "s|@PORT@|$port|g" \
-	    -e "s|@USER@|$user|g" -e "s|@ROOT@|$site|g" -e "s|@SOCKET@|$sock|g" \
+	sed -e "s|@PREFIX@|$(sed_esc "$run")|g" -e "s|@TEMP@|$(sed_esc "$temp")|g" \
+	    -e "s|@PORT@|$port|g" -e "s|@USER@|$user|g" \
+	    -e "s|@ROOT@|$(sed_esc "$site")|g" -e "s|@SOCKET@|$(sed_esc "$sock")|g" \
 	    -e "s|@POST_RATE@|${KAA_POST_RATE:-10r/s}|g" \
 	    -e "s|@POST_BURST@|${KAA_POST_BURST:-20}|g" \
 	    "$top/site/nginx.conf.in" > "$run/nginx.conf"

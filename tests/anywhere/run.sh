@@ -23,7 +23,8 @@ check() {   # check NAME COMMAND...
 	fi
 }
 
-clone=$(mktemp -d /tmp/kaa-anywhere.XXXXXX) || exit 1
+# A space in the name, as in a clone under "~/Mina dokument".
+clone=$(mktemp -d "/tmp/kaa any where.XXXXXX") || exit 1
 started=
 cleanup() {
 	[ -z "$started" ] || (cd "$clone" && sh scripts/run.sh stop) >/dev/null 2>&1
@@ -85,8 +86,8 @@ check "the e-service form is not gzipped" not_gzipped "$form"
 # Where nginx reads the site and finds the socket, from its configuration.
 nginx_pid=$(cat "$rundir/nginx.pid" 2>/dev/null)
 fcgi_pid=$(cat "$rundir/kaa-fcgi.pid" 2>/dev/null)
-root=$(sed -n 's/^ *root \(.*\);$/\1/p' "$rundir/nginx.conf" 2>/dev/null)
-sock=$(sed -n 's/^ *fastcgi_pass unix:\(.*\);$/\1/p' "$rundir/nginx.conf" 2>/dev/null)
+root=$(sed -n 's/^ *root "\(.*\)";$/\1/p' "$rundir/nginx.conf" 2>/dev/null)
+sock=$(sed -n 's/^ *fastcgi_pass "unix:\(.*\)";$/\1/p' "$rundir/nginx.conf" 2>/dev/null)
 check "nginx and kaa-fcgi have pid files" test -n "$nginx_pid" -a -n "$fcgi_pid"
 check "nginx's configuration names the site and the socket" test -d "$root" -a -S "$sock"
 if [ "$(id -u)" = 0 ]; then

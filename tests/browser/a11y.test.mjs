@@ -1,15 +1,18 @@
-// Accessibility of every generated page and of the e-service in each of its
-// states, in headless chromium: axe-core (WCAG 2.0/2.1 A and AA rules), the
+// Accessibility of every generated page and of the e-service's forms (the
+// youth form, the region's school notice) in each of their states, in headless chromium: axe-core (WCAG 2.0/2.1 A and AA rules), the
 // page language, a working skip link, visible keyboard focus, no horizontal
 // scrolling at 320 px, and a print style without the menus.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { env, launch, newPage, sitemapUrls, fillValid, submit, ROOT, SPECIAL_PAGES } from './lib.mjs';
+import {
+	env, launch, newPage, sitemapUrls, fillValid, fillSchool, schoolSubmit, submit, ROOT, SPECIAL_PAGES,
+} from './lib.mjs';
 
 const BASE = env('KAA_URL');
 const SITE = env('KAA_SITE_DIR');
 const FORM = env('KAA_FORM_URL');
+const SCHOOL = env('KAA_SCHOOL_URL');
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const WIDE = { width: 1280, height: 900 };
@@ -126,7 +129,9 @@ const focusStyles = (props) => {
 	if (!el || el === document.body) return null;
 	const pick = () => { const cs = getComputedStyle(el); return Object.fromEntries(props.map((p) => [p, cs[p]])); };
 	const focused = pick();
-	const kind = el.tagName.toLowerCase() + (el.type && el.tagName === 'INPUT' ? `[type=${el.type}]` : '');
+	// Dates and whole numbers are text inputs with a class of their own.
+	const kind = el.tagName.toLowerCase() + (el.type && el.tagName === 'INPUT' ? `[type=${el.type}]` : '') +
+		[...el.classList].filter((c) => c.startsWith('input--')).map((c) => '.' + c).join('');
 	const desc = `<${kind}${el.id ? ' id=' + el.id : ''}> ${(el.labels?.[0]?.textContent || el.textContent).trim().slice(0, 40)}`;
 	const visible = el.matches(':focus-visible');
 	el.blur();
@@ -178,6 +183,14 @@ async function checkPrint(where) {
 			if (await page.locator(sel).count() > 0)
 				assert.ok(!(await page.locator(sel).first().isVisible()), `${where}: ${sel} is hidden in print`);
 		assert.ok(await page.locator('main h1').isVisible(), `${where}: the title is printed`);
+		// A receipt is printed for the records: its summary is on paper,
+		// the advice on how to print is not.
+		const lists = page.locator('main .receipt-summary');
+		for (let i = 0; i < await lists.count(); i++)
+			assert.ok(await lists.nth(i).isVisible(), `${where}: receipt summary ${i + 1} is printed`);
+		const screenOnly = page.locator('.no-print');
+		for (let i = 0; i < await screenOnly.count(); i++)
+			assert.ok(!(await screenOnly.nth(i).isVisible()), `${where}: .no-print ${i + 1} is hidden in print`);
 	} finally {
 		await page.emulateMedia({ media: 'screen' });
 	}
@@ -217,26 +230,35 @@ test('a missing page answers 404 with the site\'s 404 page', async () => {
 	assert.equal(await page.locator('main#innehall h1').count(), 1, 'the generated 404 page is shown');
 });
 
-test('e-service: the empty form', async () => {
-	const r = await page.goto(FORM);
-	assert.equal(r.status(), 200);
-	await checkAll('form (empty)', 'sv');
-});
+// Both forms in each of their states: as first shown, sent empty (the
+// errors), and filled (the receipt).
+const FORMS = [
+	{ name: 'youth form', url: FORM, fill: fillValid, send: (page) => submit(page) },
+	{ name: 'school notice', url: SCHOOL, fill: fillSchool, send: (page) => submit(page, () => schoolSubmit(page).click()) },
+];
 
-test('e-service: the form with errors', async () => {
-	await page.goto(FORM);
-	await submit(page);
-	assert.equal(await page.locator('.error-summary').count(), 1, 'the error summary is shown');
-	await checkAll('form (errors)', 'sv');
-});
+for (const f of FORMS) {
+	test(`e-service: the ${f.name}, empty`, async () => {
+		const r = await page.goto(f.url);
+		assert.equal(r.status(), 200);
+		await checkAll(`${f.name} (empty)`, 'sv');
+	});
 
-test('e-service: the receipt', async () => {
-	await page.goto(FORM);
-	await fillValid(page);
-	await submit(page);
-	assert.equal(await page.locator('.receipt .ref').count(), 1, 'the receipt is shown');
-	await checkAll('receipt', 'sv');
-});
+	test(`e-service: the ${f.name} with errors`, async () => {
+		await page.goto(f.url);
+		await f.send(page);
+		assert.equal(await page.locator('.error-summary').count(), 1, 'the error summary is shown');
+		await checkAll(`${f.name} (errors)`, 'sv');
+	});
+
+	test(`e-service: the ${f.name}'s receipt`, async () => {
+		await page.goto(f.url);
+		await f.fill(page);
+		await f.send(page);
+		assert.equal(await page.locator('.receipt .ref').count(), 1, 'the receipt is shown');
+		await checkAll(`${f.name} (receipt)`, 'sv');
+	});
+}
 
 test('e-service: the answer for 20 or older', async () => {
 	await page.goto(FORM);
@@ -247,18 +269,28 @@ test('e-service: the answer for 20 or older', async () => {
 	await checkAll('over 20', 'sv');
 });
 
-test('e-service: every kind of control shows keyboard focus', async () => {
-	await page.goto(FORM);
-	const seen = new Map();
-	for (let i = 0; i < 100; i++) {
-		await page.keyboard.press('Tab');
-		const r = await page.evaluate(focusStyles, FOCUS_PROPS);
-		if (!r) break;
-		if (!seen.has(r.kind)) seen.set(r.kind, r);
-		if (r.kind === 'button') break;
-	}
-	for (const kind of ['a', 'input[type=text]', 'input[type=radio]', 'textarea', 'button'])
-		assert.ok(seen.has(kind), `Tab reaches a ${kind} on the form`);
-	for (const r of seen.values())
-		assertFocusShows('form', r);
-});
+// Tab through a whole form; every kind of control met shows its focus.
+const CONTROLS = [
+	{ name: 'youth form', url: FORM, kinds: ['a', 'input[type=text]', 'input[type=radio]', 'textarea', 'button'] },
+	{ name: 'school notice', url: SCHOOL, kinds: ['a', 'input[type=text]', 'input[type=email]', 'input[type=tel]',
+		'input[type=radio]', 'input[type=checkbox]', 'input[type=text].input--date', 'input[type=text].input--int',
+		'textarea', 'button'] },
+];
+
+for (const f of CONTROLS) {
+	test(`e-service: every kind of control on the ${f.name} shows keyboard focus`, async () => {
+		await page.goto(f.url);
+		const seen = new Map();
+		for (let i = 0; i < 150; i++) {
+			await page.keyboard.press('Tab');
+			const r = await page.evaluate(focusStyles, FOCUS_PROPS);
+			if (!r) break;
+			if (!seen.has(r.kind)) seen.set(r.kind, r);
+			if (r.kind === 'button') break;
+		}
+		for (const kind of f.kinds)
+			assert.ok(seen.has(kind), `Tab reaches a ${kind} on the ${f.name} (reached: ${[...seen.keys()].join(', ')})`);
+		for (const r of seen.values())
+			assertFocusShows(f.name, r);
+	});
+}

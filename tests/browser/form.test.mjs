@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	env, launch, newPage, fillValid, presentChoices, submit,
+	env, launch, newPage, fillValid, presentChoices, submit, assertErrorsShown,
 	LABELS, VALID, BAD_PNR, REF_RE,
 } from './lib.mjs';
 
@@ -26,39 +26,6 @@ async function assertReceipt(page, resp) {
 	assert.match(code, REF_RE, `reference code looks wrong: "${code}"`);
 	assert.match(await page.locator('main').innerText(), /referensnummer/i);
 	return code;
-}
-
-// Every link in the error summary points at a field that is marked invalid
-// and has its message beside it.
-async function assertErrorsShown(page, expectAtLeast) {
-	const summary = page.locator('.error-summary');
-	assert.equal(await summary.count(), 1, 'an error summary at the top');
-	assert.equal(await summary.getAttribute('role'), 'alert');
-	const links = summary.locator('a[href^="#"]');
-	const n = await links.count();
-	assert.ok(n >= expectAtLeast, `error summary lists ${n} errors, expected at least ${expectAtLeast}`);
-	for (let i = 0; i < n; i++) {
-		const href = await links.nth(i).getAttribute('href');
-		const text = (await links.nth(i).innerText()).trim();
-		assert.ok(text.length > 0, `summary link ${href} has text`);
-		const target = page.locator(`[id="${href.slice(1)}"]`);
-		assert.equal(await target.count(), 1, `summary link ${href} points at an element`);
-		// The message beside the field: inside the same .field container.
-		const field = page.locator('.field--error', { has: target });
-		assert.ok(await field.count() >= 1, `${href}: its field is marked as in error`);
-		const msg = field.first().locator('.field-error');
-		assert.ok(await msg.count() >= 1, `${href}: a message beside the field`);
-		assert.match(await msg.first().innerText(), /\S/, `${href}: the message has text`);
-		// Text inputs say they are invalid and point at their message.
-		if (await target.evaluate((el) => el.matches('input:not([type=radio]):not([type=checkbox]), textarea, select'))) {
-			assert.equal(await target.getAttribute('aria-invalid'), 'true', `${href}: aria-invalid`);
-			const msgId = await msg.first().getAttribute('id');
-			if (msgId) {
-				const described = (await target.getAttribute('aria-describedby') || '').split(/\s+/);
-				assert.ok(described.includes(msgId), `${href}: aria-describedby includes ${msgId}`);
-			}
-		}
-	}
 }
 
 test('a valid form filled by its labels lands on the receipt', async () => {

@@ -2,6 +2,7 @@
 # tests/browser/run.sh — `make browser`: the tests a person's browser would
 # notice, against the real nginx + kaa-fcgi on loopback:
 #   tests/browser/form.test.mjs  the youth form by its labels, keyboard, no JS
+#   tests/browser/school.test.mjs  the school form: every reason, keyboard, no JS
 #   tests/browser/a11y.test.mjs  axe-core, lang, skip link, focus, 320 px, print
 #   tests/browser/vnu.test.mjs   the Nu HTML checker over every page
 #   tests/lix/lix.test.mjs       LIX of the youth pages (≤ 40)

@@ -1,6 +1,7 @@
 // HTML validity: the Nu HTML checker (vnu-jar, run with the system's Java)
 // over every .html file kaa-gen built, plus the e-service's pages exactly as
-// the server sent them (empty form, form with errors, receipt, over 20).
+// the server sent them: the youth form (empty, with errors, receipt, over 20)
+// and the region's school notice (empty, with errors, receipt).
 // The site's stylesheets and SVG images are checked too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,10 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { env, launch, newPage, fillValid, submit, filesUnder, ROOT, SPECIAL_PAGES } from './lib.mjs';
+import {
+	env, launch, newPage, fillValid, fillSchool, schoolSubmit, submit, filesUnder, ROOT, SPECIAL_PAGES,
+} from './lib.mjs';
 
 const SITE = env('KAA_SITE_DIR');
 const FORM = env('KAA_FORM_URL');
+const SCHOOL = env('KAA_SCHOOL_URL');
 const VNU = join(ROOT, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
 const JAVA = process.env.JAVA || 'java';
 
@@ -38,6 +42,13 @@ async function saveFormPages() {
 		await page.goto(FORM);
 		await fillValid(page, { over20: true });
 		await save('over-20', await submit(page));
+		const sendNotice = () => submit(page, () => schoolSubmit(page).click());
+		await save('school-empty', await page.goto(SCHOOL));
+		await save('school-errors', await sendNotice());
+		await page.goto(SCHOOL);
+		await fillSchool(page);
+		await save('school-receipt', await sendNotice());
+		assert.ok(page.url().includes('/kvitto'), `the notice was sent (at ${page.url()})`);
 	} finally {
 		await browser.close();
 	}
@@ -77,7 +88,9 @@ test('the checker saw the site and the e-service pages', () => {
 	for (const p of SPECIAL_PAGES)
 		assert.ok([...files.values()].some((n) => n === p), `${p} was checked`);
 	assert.ok([...files.values()].some((n) => n.endsWith('.css')), 'the stylesheets were checked');
-	assert.equal([...files.values()].filter((n) => n.startsWith('e-service:')).length, 4);
+	assert.deepEqual([...files.values()].filter((n) => n.startsWith('e-service:')).sort(),
+		['form-empty', 'form-errors', 'over-20', 'receipt', 'school-empty', 'school-errors', 'school-receipt']
+			.map((n) => `e-service: ${n}`));
 	const unknown = [...errorsByFile.keys()].filter((f) => !files.has(f));
 	assert.deepEqual(unknown, [], 'errors for files we did not ask about');
 });

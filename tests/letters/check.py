@@ -10,7 +10,7 @@ exactly the envelope window on each letter's first page (the recipient's
 lines and nothing else), no personnummer anywhere, the bad rows reported by
 their line, and that the site build publishes nothing of content/letters.
 Dates are fixed (--date), so the test does not depend on today."""
-import csv, datetime, io, os, re, subprocess, sys, tempfile
+import csv, datetime, io, os, re, signal, subprocess, sys, tempfile, time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GEN = os.path.abspath(sys.argv[1])
@@ -169,6 +169,41 @@ def main():
             "-i", os.path.join(TOP, "content"), "--kind", "forsta-kontakt",
             "--roster", os.path.join(tmp, "missing.csv"), "--out", os.path.join(tmp, "y"))
     check(r.returncode == 2 and "missing.csv" in r.stderr, f"unreadable roster: exit 2, named: {r.stderr}")
+
+    # --- more distinct greetings than the layout cache holds (4,096): the
+    # cache is emptied between letters, never under one
+    many = os.path.join(tmp, "many.csv")
+    with open(many, "w", encoding="utf-8") as f:
+        f.write("personnummer;förnamn;efternamn;utdelningsadress;postnummer;postort\n")
+        for i in range(4500):
+            name = "".join("abcdefghijklmnopqrstuvwxyz"[(i // 26 ** k) % 26] for k in range(3))
+            f.write(f"{y17[i % 3]};Namn{name.capitalize()};Ek;Vägen {i};12345;By\n")
+    d4 = os.path.join(tmp, "many")
+    r = run(GEN, "letters", "-c", os.path.join(TOP, "conf", "exempelkommun.ini"),
+            "-i", os.path.join(TOP, "content"), "--kind", "forsta-kontakt",
+            "--roster", many, "--out", d4, "--date", DATE.isoformat())
+    rows = list(csv.reader(open(os.path.join(d4, "utskick.csv"), encoding="utf-8"), delimiter=";"))[1:] \
+        if r.returncode == 0 else []
+    check(r.returncode == 0 and len(rows) == 4500, f"4,500 letters with distinct names: {r.returncode} {r.stderr[-300:]}")
+    info = run("pdfinfo", os.path.join(d4, "brev.pdf")).stdout
+    m = re.search(r"Pages:\s+(\d+)", info)
+    check(rows and m and int(m.group(1)) == sum(int(x[6]) for x in rows), "all their pages are in the PDF")
+
+    # --- interrupted: no brev.pdf under its name, no mailing list
+    d5 = os.path.join(tmp, "cut")
+    p = subprocess.Popen([GEN, "letters", "-c", os.path.join(TOP, "conf", "exempelkommun.ini"),
+                          "-i", os.path.join(TOP, "content"), "--kind", "forsta-kontakt",
+                          "--roster", many, "--out", d5, "--date", DATE.isoformat()],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):    # until it is writing
+        if os.path.isdir(d5):
+            break
+        time.sleep(0.01)
+    time.sleep(0.2)
+    p.send_signal(signal.SIGINT)
+    p.wait()
+    check(p.returncode != 0 and os.listdir(d5) == [],
+          f"Ctrl-C half-way leaves no file in --out: {os.listdir(d5) if os.path.isdir(d5) else '-'}")
 
     # --- the site never publishes a letter ------------------------------------
     # A copy of content/ with one more letter that carries a marker; the

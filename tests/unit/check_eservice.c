@@ -552,6 +552,12 @@ START_TEST(region_notice_routed)
 	ck_assert(has("Kommun b"));
 	ck_assert(has("receipt-summary"));
 	ck_assert(!has("200812122398") && !has("Elev Elevsson"));
+	/* the summary's municipality must be the one the notice went to */
+	*strstr(q, "&kommun=b") = '\0';
+	strcat(q, "&kommun=b&hemkommun=c");
+	rrequest("GET", "/e-tjanst/vast/kvitto", q, NULL);
+	ck_assert_int_eq(resp.status, 404);
+	snprintf(q, sizeof(q), "ref=%s&form=skolanmalan&kommun=b", ref);
 	/* the same reference claimed for another municipality: not there */
 	*strstr(q, "&kommun=b") = '\0';
 	strcat(q, "&kommun=a");
@@ -641,6 +647,12 @@ START_TEST(region_misconfigured)
 	ck_assert_ptr_nonnull(strstr(err.msg, "eservice.school"));
 	snprintf(ini, sizeof(ini), b_ini, SCHOOL);
 	write_file("b.ini", ini);
+	write_file("region.ini", "[region]\nid = vast\nname = V\n"
+	    "base = /e-tjanst/vast\nmunicipalities = a.ini, b.ini, ./a.ini\n");
+	ck_assert_int_eq(es_service_load(&other, &p, 1, 100, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "a is listed twice"));
+	write_file("region.ini", "[region]\nid = vast\nname = V\n"
+	    "base = /e-tjanst/vast\nmunicipalities = a.ini, b.ini, c.ini\n");
 	write_file("b0.pub", "not a key\n");
 	ck_assert_int_eq(es_service_load(&other, &p, 1, 100, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "b0.pub"));

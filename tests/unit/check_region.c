@@ -64,6 +64,8 @@ static const struct region_case {
 	  CONF_EMISSING, "region.name", 0 },
 	{ HEAD "municipalities = a.ini\ncolour = blue\n", CONF_EVALUE,
 	  "region.colour", 0 },
+	{ HEAD "colour = blue\nshape = round\n", CONF_EVALUE,   /* the first */
+	  "region.colour", 0 },
 	{ HEAD "municipalities = a.ini\n[other]\nx = 1\n", CONF_EVALUE,
 	  "region.other", 0 },
 	{ HEAD "name = Again\nmunicipalities = a.ini\n", CONF_EDUP,
