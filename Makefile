@@ -119,7 +119,7 @@ unit-san:
 	@$(MAKE) --no-print-directory B=build/san OPT='-O1 -g' \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    LSAN_OPTIONS=suppressions=tests/lsan.supp \
 	    sh tests/run-unit.sh $(TEST_BIN:$(B)/%=build/san/%)
 
 unit-valgrind: $(TEST_BIN)
