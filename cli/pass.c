@@ -39,16 +39,45 @@ static void on_signal(int sig)
 	caught = sig;
 }
 
-/* Ctrl-C (or a TERM) while echo is off must not leave the terminal silent:
- * catch it, let the read fail, turn echo back on, then act on it. */
-static const int tty_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+/* Ctrl-C (or a TERM) while echo is off must not leave the terminal silent,
+ * nor Ctrl-Z (or a background read or write, TTIN/TTOU) leave the shell
+ * without echo: catch them, let the read fail, turn echo back on, then
+ * act on the signal. */
+static const int tty_signals[] = {
+	SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU,
+};
 #define NSIGNALS (sizeof(tty_signals) / sizeof(tty_signals[0]))
+
+static int stops(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* The prompt, then one line read from the terminal fd with echo off; the
+ * terminal's modes are put back before returning. */
+static int read_quiet(int fd, const char *prompt, char *p, size_t cap,
+    size_t *len)
+{
+	struct termios old, quiet;
+	int rc = PASS_EREAD;
+
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) != 0)
+		return PASS_EREAD;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {   /* never read it echoed */
+		rc = read_line(fd, p, cap, len);
+		tcsetattr(fd, TCSAFLUSH, &old);
+		if (write(fd, "\n", 1) < 0)
+			rc = PASS_EREAD;
+	}
+	return rc;
+}
 
 static int from_tty(const char *prompt, char *p, size_t cap, size_t *len)
 {
 	struct sigaction sa, old_sa[NSIGNALS];
-	struct termios old, quiet;
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc = PASS_EREAD;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc;
 	size_t i;
 
 	if (fd < 0)
@@ -56,33 +85,53 @@ static int from_tty(const char *prompt, char *p, size_t cap, size_t *len)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;   /* no SA_RESTART: the read returns */
 	sigemptyset(&sa.sa_mask);
-	caught = 0;
-	for (i = 0; i < NSIGNALS; i++)
-		sigaction(tty_signals[i], &sa, &old_sa[i]);
-	if (write(fd, prompt, strlen(prompt)) >= 0 && tcgetattr(fd, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {   /* never read it echoed */
-			rc = read_line(fd, p, cap, len);
-			tcsetattr(fd, TCSAFLUSH, &old);
-			if (write(fd, "\n", 1) < 0)
-				rc = PASS_EREAD;
+	for (;;) {
+		caught = 0;
+		for (i = 0; i < NSIGNALS; i++)
+			sigaction(tty_signals[i], &sa, &old_sa[i]);
+		rc = read_quiet(fd, prompt, p, cap, len);
+		for (i = 0; i < NSIGNALS; i++)
+			sigaction(tty_signals[i], &old_sa[i], NULL);
+		if (caught == 0)
+			break;
+		if (rc != PASS_OK || !stops(caught))
+			sodium_memzero(p, cap);
+		/* The signal's own action now, with echo on: end, or stop
+		 * until fg (SIGCONT) returns here. */
+		raise(caught);
+		if (!stops(caught)) {
+			rc = PASS_EREAD;
+			break;
 		}
+		if (rc == PASS_OK)
+			break;
+		/* Continued: ask again, echo off again. What was typed before
+		 * the stop was flushed by the terminal. */
 	}
 	close(fd);
-	for (i = 0; i < NSIGNALS; i++)
-		sigaction(tty_signals[i], &old_sa[i], NULL);
-	if (caught != 0) {
-		sodium_memzero(p, cap);
-		raise(caught);
-		return PASS_EREAD;
-	}
 	return rc;
 }
 
-int pass_read(int fd, const char *prompt, int confirm, char **out, size_t *len)
+/* The passphrase from KAA_PASSPHRASE into p, and the variable removed so
+ * that nothing started later inherits it. PASS_ENONE if it is not set. */
+static int from_env(int flags, char *p, size_t *len)
 {
 	const char *env = getenv("KAA_PASSPHRASE");
+	int rc = PASS_ENONE;
+
+	if (env != NULL && *env != '\0' && strlen(env) < PASS_MAX) {
+		if ((flags & PASS_NO_ENV) == 0) {
+			*len = strlen(env);
+			memcpy(p, env, *len + 1);
+		}
+		rc = (flags & PASS_NO_ENV) ? PASS_EENV : PASS_OK;
+	}
+	unsetenv("KAA_PASSPHRASE");
+	return rc;
+}
+
+int pass_read(int fd, const char *prompt, int flags, char **out, size_t *len)
+{
 	char *p, *again;
 	size_t n2;
 	int rc;
@@ -90,15 +139,12 @@ int pass_read(int fd, const char *prompt, int confirm, char **out, size_t *len)
 	*out = NULL;
 	if ((p = sodium_malloc(PASS_MAX)) == NULL)
 		return PASS_ENOMEM;
+	rc = from_env(flags, p, len);
 	if (fd >= 0)
 		rc = read_line(fd, p, PASS_MAX, len);
-	else if (env != NULL && *env != '\0' && strlen(env) < PASS_MAX) {
-		*len = strlen(env);
-		memcpy(p, env, *len + 1);
-		rc = PASS_OK;
-	} else {
+	else if (rc == PASS_ENONE) {
 		rc = from_tty(prompt, p, PASS_MAX, len);
-		if (rc == PASS_OK && confirm) {
+		if (rc == PASS_OK && (flags & PASS_CONFIRM)) {
 			if ((again = sodium_malloc(PASS_MAX)) == NULL)
 				rc = PASS_ENOMEM;
 			else {
@@ -130,6 +176,9 @@ const char *pass_strerror(int err)
 	    "--passphrase-fd, no KAA_PASSPHRASE)";
 	case PASS_EREAD: return "cannot read the passphrase";
 	case PASS_EMISMATCH: return "the passphrases differ";
+	case PASS_EENV: return "KAA_PASSPHRASE is for demo and test keys "
+	    "(--kdf interactive): type a real key's passphrase at the terminal, "
+	    "or give it with --passphrase-fd";
 	default: return "out of memory";
 	}
 }

@@ -24,6 +24,12 @@
  * one transaction; opened INBOX_READONLY it is read as it is. A file of a
  * newer version than this program knows is refused (INBOX_ESCHEMA).
  *
+ * The file is not trusted (the web host may be compromised): it is opened
+ * with SQLite's defensive settings (no views, triggers or unsafe functions
+ * run, no value over INBOX_ROW_MAX), and before any row is read the
+ * `submission` table must be an ordinary table with exactly its version's
+ * columns, in a file without views or triggers (else INBOX_EALTERED).
+ *
  * Concurrency: several processes may append at once. Writers wait for the
  * lock with short sleeps up to the busy timeout, so a burst does not lose
  * writes; past the timeout the caller gets INBOX_EBUSY (answer 503). */
@@ -43,6 +49,10 @@
  * SQLite files. */
 #define INBOX_APPLICATION_ID 0x4b414131
 
+/* No value in a row is larger: a record is at most 1 MiB, its envelope
+ * adds under 1 KiB. A bigger one was not written by kaa-fcgi. */
+#define INBOX_ROW_MAX (2 << 20)
+
 typedef struct inbox inbox;
 
 enum inbox_err {
@@ -55,7 +65,9 @@ enum inbox_err {
 	INBOX_ENOMEM,
 	INBOX_ENOTFOUND,  /* no such reference */
 	INBOX_ECRYPTO,    /* sealing failed */
-	INBOX_EARG        /* bad argument (kind too long, bad reference) */
+	INBOX_EARG,       /* bad argument (kind too long, bad reference) */
+	INBOX_EALTERED,   /* the schema is not ours: a view, trigger, other columns */
+	INBOX_ETOOBIG     /* a value larger than INBOX_ROW_MAX */
 };
 
 enum inbox_format {

@@ -62,6 +62,8 @@ static int map_rc(int rc)
 		return INBOX_ESCHEMA;
 	case SQLITE_CANTOPEN:
 		return INBOX_EOPEN;
+	case SQLITE_TOOBIG:
+		return INBOX_ETOOBIG;
 	default:
 		return INBOX_EIO;
 	}
@@ -192,6 +194,68 @@ static int setup_schema(inbox *ib, int flags)
 	return INBOX_OK;
 }
 
+/* The file may come from a compromised web host (kaa-inbox reads it on the
+ * coordinator's machine): its schema is not trusted. DEFENSIVE forbids
+ * writable_schema tricks and shadow-table writes; trusted_schema=OFF keeps
+ * functions with side effects out of the schema; views and triggers are
+ * never run (our schema has none); no value may be larger than any
+ * submission's ciphertext (a bigger one is SQLITE_TOOBIG, not a huge
+ * allocation). */
+static int harden(inbox *ib)
+{
+	static const int off[] = { SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+	    SQLITE_DBCONFIG_ENABLE_VIEW, SQLITE_DBCONFIG_ENABLE_TRIGGER };
+	size_t i;
+
+	if (sqlite3_db_config(ib->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) != SQLITE_OK)
+		return INBOX_EIO;
+	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+		if (sqlite3_db_config(ib->db, off[i], 0, NULL) != SQLITE_OK)
+			return INBOX_EIO;
+	sqlite3_limit(ib->db, SQLITE_LIMIT_LENGTH, INBOX_ROW_MAX);
+	return exec(ib, "PRAGMA trusted_schema=OFF");
+}
+
+/* The columns of `submission` in each schema version, in order, with their
+ * declared types: "name type,name type,...". */
+static const char *const columns[] = {
+	[1] = "id INTEGER,ref TEXT,kind TEXT,received TEXT,key_id TEXT,sealed BLOB,acked TEXT",
+	[2] = "id INTEGER,ref TEXT,kind TEXT,received TEXT,key_id TEXT,sealed BLOB,acked TEXT,"
+	      "format INTEGER",
+};
+_Static_assert(sizeof(columns) / sizeof(columns[0]) == INBOX_SCHEMA_VERSION + 1,
+    "the columns of every schema version");
+
+/* Before any row is trusted: `submission` is an ordinary table (not a view,
+ * which could run a query that never ends, nor a virtual table) with
+ * exactly the columns of the file's version, none of them generated or
+ * hidden, and the file has no view or trigger at all. */
+static int check_schema(inbox *ib)
+{
+	sqlite3_stmt *st;
+	int rc, ok;
+
+	rc = sqlite3_prepare_v2(ib->db, "SELECT"
+	    " (SELECT count(*) FROM sqlite_master WHERE type IN ('view', 'trigger')) = 0"
+	    " AND (SELECT type FROM sqlite_master WHERE name = 'submission') = 'table'"
+	    " AND (SELECT type FROM pragma_table_list WHERE schema = 'main'"
+	    "      AND name = 'submission') = 'table'"
+	    " AND (SELECT group_concat(name || ' ' || type, ',') FROM"
+	    "      (SELECT name, type FROM pragma_table_xinfo('submission')"
+	    "       WHERE hidden = 0 ORDER BY cid)) = ?"
+	    " AND (SELECT count(*) FROM pragma_table_xinfo('submission')"
+	    "      WHERE hidden != 0) = 0", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	sqlite3_bind_text(st, 1, columns[ib->version], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	ok = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return map_rc(rc);
+	return ok ? INBOX_OK : INBOX_EALTERED;
+}
+
 int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 {
 	int oflags = (flags & INBOX_READONLY) ? SQLITE_OPEN_READONLY :
@@ -210,13 +274,15 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 		return rc == SQLITE_CANTOPEN ? INBOX_EOPEN : map_rc(rc);
 	}
 	sqlite3_busy_handler(ib->db, busy_wait, ib);
-	rc = INBOX_OK;
-	if (!(flags & INBOX_READONLY))
+	rc = harden(ib);
+	if (rc == INBOX_OK && !(flags & INBOX_READONLY))
 		rc = require_wal(ib);
 	if (rc == INBOX_OK)
 		rc = exec(ib, "PRAGMA synchronous=FULL");
 	if (rc == INBOX_OK)
 		rc = setup_schema(ib, flags);
+	if (rc == INBOX_OK)
+		rc = check_schema(ib);
 	if (rc == INBOX_OK && (ib->path = strdup(path)) == NULL)
 		rc = INBOX_ENOMEM;
 	if (rc == INBOX_OK && stat(path, &st) == 0) {
@@ -566,6 +632,10 @@ const char *inbox_strerror(int err)
 		[INBOX_ENOTFOUND] = "no submission with that reference",
 		[INBOX_ECRYPTO] = "sealing failed",
 		[INBOX_EARG] = "bad argument",
+		[INBOX_EALTERED] = "the inbox file's structure was altered (a view, "
+		    "a trigger or other columns than an inbox has): it is not read",
+		[INBOX_ETOOBIG] = "a row is larger than any submission can be: "
+		    "the inbox file was altered",
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))

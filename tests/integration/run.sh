@@ -145,22 +145,47 @@ sed 's/^/    /' "$T/hostile"
 check "hostile FastCGI clients are handled" grep -q 'hostile: all passed' "$T/hostile"
 check "a newline in a path cannot forge a log line" sh -c "! grep -q '^kaa-fcgi\[1\]: forged' '$KAA_TMP/run/kaa-fcgi.log'"
 
-# --- the passphrase typed at a terminal is not echoed (tmux is the terminal)
+# --- the passphrase typed at a terminal is not echoed (tmux is the terminal,
+# bash its shell), not even after Ctrl-Z and fg; the key made opens with it
 if command -v tmux >/dev/null 2>&1; then
 	sess=kaa-tty-$$
-	tmux new-session -d -s "$sess" -x 120 -y 20 \
-		"env -u KAA_PASSPHRASE $BIN/kaa-inbox keygen --kdf interactive --public '$T/tty.pub' --secret '$T/tty.secret'; sleep 30"
+	absbin=$(cd "$BIN" && pwd)
+	tmux new-session -d -s "$sess" -x 200 -y 30 \
+		"env -u KAA_PASSPHRASE PS1='tty\$ ' bash --norc --noprofile -i"
+	sleep 0.5; tmux send-keys -t "$sess" "$absbin/kaa-inbox keygen --kdf interactive --public '$T/tty.pub' --secret '$T/tty.secret'" Enter
+	sleep 0.5; tmux send-keys -t "$sess" 'tty-early-words'
+	sleep 0.3; tmux send-keys -t "$sess" C-z
+	sleep 0.5; tmux capture-pane -p -t "$sess" > "$T/tty.stopped"
+	tmux send-keys -t "$sess" 'fg' Enter
 	sleep 0.5; tmux send-keys -t "$sess" 'tty-secret-words' Enter
 	sleep 0.3; tmux send-keys -t "$sess" 'tty-secret-words' Enter
 	i=0; while [ ! -s "$T/tty.pub" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	tmux capture-pane -p -t "$sess" > "$T/tty.screen"
+	sleep 0.2; tmux capture-pane -p -t "$sess" > "$T/tty.screen"
 	tmux kill-session -t "$sess"
-	check "keygen asks for the passphrase at the terminal, twice" sh -c "grep -q 'Repeat the passphrase' '$T/tty.screen' && test -s '$T/tty.pub'"
-	check "the typed passphrase is not shown" sh -c "! grep -q 'tty-secret-words' '$T/tty.screen'"
+	check "Ctrl-Z stops keygen at the passphrase prompt" grep -q 'Stopped' "$T/tty.stopped"
+	check "after fg keygen asks again, then twice as usual" sh -c \
+		"test \"\$(grep -c 'Passphrase for the new secret key' '$T/tty.screen')\" = 2 && grep -q 'Repeat the passphrase' '$T/tty.screen' && test -s '$T/tty.pub'"
+	check "the typed passphrase is not shown, before Ctrl-Z or after fg" sh -c \
+		"! grep -q -e 'tty-secret-words' -e 'tty-early-words' '$T/tty.screen' '$T/tty.stopped'"
 	check "the secret key file is mode 0600" test "$(stat -c %a "$T/tty.secret")" = 600
+	KAA_PASSPHRASE=tty-secret-words $BIN/kaa-inbox show -c "$KAA_CONF" --secret "$T/tty.secret" \
+		"$ref" > /dev/null 2> "$T/tty.show"
+	check "the key opens with the passphrase typed after fg" \
+		grep -q "not sealed to your key (key id $(sed -n 's/^id *= *//p' "$T/tty.pub");" "$T/tty.show"
 else
 	bad "tmux is missing (make deps installs it)"
 fi
+
+# --- kaa-inbox against inbox files a compromised web host could leave
+KAA_BIN_DIR=$BIN sh tests/integration/inbox_hostile.sh > "$T/inbox_hostile" 2>&1
+sed 's/^/    /' "$T/inbox_hostile"
+check "kaa-inbox prints a hostile inbox harmlessly or refuses it" \
+	grep -q 'inbox_hostile: all passed' "$T/inbox_hostile"
+$BIN/kaa-inbox list -c "$KAA_CONF" --secret x > /dev/null 2> "$T/opt.err"
+check "kaa-inbox list refuses an option it does not take (exit 2)" sh -c \
+	"test $? = 2 && grep -q 'kaa-inbox list: unknown option --secret' '$T/opt.err'"
+check "kaa-inbox help show and show --help print the same" sh -c \
+	"$BIN/kaa-inbox help show > '$T/h1' && $BIN/kaa-inbox show --help > '$T/h2' && cmp -s '$T/h1' '$T/h2' && grep -q '^usage: kaa-inbox show' '$T/h1'"
 
 # --- no personal data in any log
 check "logs hold no name, personnummer or e-mail" sh -c \

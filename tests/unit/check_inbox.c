@@ -409,6 +409,95 @@ START_TEST(metadata_bound)
 }
 END_TEST
 
+/* A hostile web host changes the file's structure: every mode refuses it
+ * with INBOX_EALTERED before reading a row (a view that never ends must
+ * not hang the reader). */
+static const char *const altered[] = {
+	/* a view in place of the table, counting for ever */
+	"ALTER TABLE submission RENAME TO real;"
+	"CREATE VIEW submission AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+	" SELECT i + 1 FROM n) SELECT i AS id, 'AAAA-AAAA-AAAA' AS ref, 'x' AS kind,"
+	" 'x' AS received, 'x' AS key_id, x'00' AS sealed, NULL AS acked,"
+	" 2 AS format FROM n",
+	"CREATE TRIGGER t AFTER INSERT ON submission BEGIN"
+	" DELETE FROM submission; END",
+	"CREATE VIEW elsewhere AS SELECT 1",
+	"ALTER TABLE submission ADD COLUMN extra TEXT",
+	"ALTER TABLE submission DROP COLUMN acked",
+	"ALTER TABLE submission RENAME COLUMN kind TO sort",
+	"ALTER TABLE submission ADD COLUMN g TEXT GENERATED ALWAYS AS (kind) VIRTUAL",
+	/* the right names, a wrong type */
+	"DROP TABLE submission; CREATE TABLE submission (id INTEGER PRIMARY KEY,"
+	" ref TEXT, kind TEXT, received TEXT, key_id TEXT, sealed TEXT, acked TEXT,"
+	" format INTEGER)",
+	/* a virtual table of the same name and columns */
+	"DROP TABLE submission; CREATE VIRTUAL TABLE submission USING fts5(id, ref,"
+	" kind, received, key_id, sealed, acked, format)",
+	"DROP TABLE submission",
+};
+
+START_TEST(altered_refused)
+{
+	static const int modes[] = { 0, INBOX_READONLY };
+	sqlite3 *raw;
+	inbox *ib;
+	size_t i;
+
+	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, altered[_i], NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		ck_assert_int_eq(inbox_open(db, modes[i], 0, &ib), INBOX_EALTERED);
+		ck_assert_ptr_null(ib);
+	}
+	ck_assert_str_eq(inbox_strerror(INBOX_EALTERED), "the inbox file's structure "
+	    "was altered (a view, a trigger or other columns than an inbox has): it is not read");
+}
+END_TEST
+
+/* A value larger than any submission: refused, not read into memory. */
+START_TEST(huge_row_refused)
+{
+	char ref[INBOX_REF_LEN + 1];
+	struct inbox_entry e;
+	sqlite3 *raw;
+	inbox *ib;
+	int count = 0;
+
+	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
+	    strlen(record), ref), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "INSERT INTO submission"
+	    "(ref, kind, received, key_id, sealed, format) VALUES ('AAAA-AAAA-AAAA',"
+	    " 'sysselsattning', '2026-11-24T12:00:00Z', 'x', zeroblob(3000000), 2)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_assert_int_eq(inbox_open(db, INBOX_READONLY, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(inbox_get(ib, "AAAA-AAAA-AAAA", &e), INBOX_ETOOBIG);
+	ck_assert_ptr_null(e.sealed);
+	/* the list reads no ciphertext; the row kaa-fcgi wrote still opens */
+	ck_assert_int_eq(inbox_list(ib, count_entry, &count), INBOX_OK);
+	ck_assert_int_eq(count, 2);
+	ck_assert_int_eq(inbox_get(ib, ref, &e), INBOX_OK);
+	opens(&e, sk[0]);
+	inbox_entry_clear(&e);
+	inbox_close(ib);
+	/* a huge kind stops the list */
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "UPDATE submission SET kind ="
+	    " printf('%.*c', 3000000, 'x') WHERE ref = 'AAAA-AAAA-AAAA'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_assert_int_eq(inbox_open(db, INBOX_READONLY, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(inbox_list(ib, count_entry, &count), INBOX_ETOOBIG);
+	inbox_close(ib);
+}
+END_TEST
+
 static const struct { const char *in, *out; } refs[] = {
 	{ "ABCD-EFGH-JKMN", "ABCD-EFGH-JKMN" },
 	{ "abcdefghjkmn", "ABCD-EFGH-JKMN" },
@@ -452,6 +541,8 @@ int main(void)
 	tcase_add_test(tc, newer_refused);
 	tcase_add_loop_test(tc, metadata_bound, 0, sizeof(changed) / sizeof(changed[0]));
 	tcase_add_loop_test(tc, ref_parse, 0, sizeof(refs) / sizeof(refs[0]));
+	tcase_add_loop_test(tc, altered_refused, 0, sizeof(altered) / sizeof(altered[0]));
+	tcase_add_test(tc, huge_row_refused);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
 }
