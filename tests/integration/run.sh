@@ -152,7 +152,7 @@ if command -v tmux >/dev/null 2>&1; then
 	absbin=$(cd "$BIN" && pwd)
 	tmux new-session -d -s "$sess" -x 200 -y 30 \
 		"env -u KAA_PASSPHRASE PS1='tty\$ ' bash --norc --noprofile -i"
-	sleep 0.5; tmux send-keys -t "$sess" "$absbin/kaa-inbox keygen --kdf interactive --public '$T/tty.pub' --secret '$T/tty.secret'" Enter
+	sleep 0.5; tmux send-keys -t "$sess" "'$absbin/kaa-inbox' keygen --kdf interactive --public '$T/tty.pub' --secret '$T/tty.secret'" Enter
 	sleep 0.5; tmux send-keys -t "$sess" 'tty-early-words'
 	sleep 0.3; tmux send-keys -t "$sess" C-z
 	sleep 0.5; tmux capture-pane -p -t "$sess" > "$T/tty.stopped"
