@@ -13,6 +13,7 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SHAREDIR?= $(PREFIX)/share/kaa
+MANDIR  ?= $(PREFIX)/share/man
 B       ?= build
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
@@ -56,7 +57,7 @@ Q = $(if $(V),,@)
 
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
         browser site install clean bench bench-letters anywhere letters letters-san \
-        link-check
+        link-check man-check
 all: $(BINS) $(TEST_BIN)
 
 # Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
@@ -131,9 +132,11 @@ golden: all
 integration: all
 	@sh tests/integration/run.sh
 	@sh tests/integration/region.sh
+	@sh tests/integration/pull.sh
 	@echo "integration again, with the ASan+UBSan build:"
 	@KAA_BIN_DIR=build/san/bin sh tests/integration/run.sh
 	@KAA_BIN_DIR=build/san/bin sh tests/integration/region.sh
+	@KAA_BIN_DIR=build/san/bin sh tests/integration/pull.sh
 
 browser: all
 	@sh tests/browser/run.sh
@@ -150,6 +153,11 @@ letters: all
 letters-san:
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    sh tests/letters/run.sh build/san/bin/kaa-gen
+
+# The man pages: lint clean, and every command and option the programs'
+# own usage prints is in its page (and no other).
+man-check: all
+	@sh tests/man-check.sh $(B)/bin
 
 # Each program carries only the libraries it uses.
 link-check: all
@@ -176,6 +184,9 @@ install: all
 	cp -R site/. $(DESTDIR)$(SHAREDIR)/site/
 	cp -R content/. $(DESTDIR)$(SHAREDIR)/content/
 	cp -R conf/. $(DESTDIR)$(SHAREDIR)/conf/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 docs/man/kaa-gen.1 docs/man/kaa-inbox.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/kaa-fcgi.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
 	rm -rf build

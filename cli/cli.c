@@ -1,11 +1,16 @@
 /* cli.c — what kaa-inbox's commands share (cli.h): the options, their
  * parsing and usage, the configuration and the inbox. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "wfile.h"
 
 #include "cli.h"
 #include "cli_out.h"
+#include "pass.h"
 
 /* --- the catalogue of options ---------------------------------------------- */
 
@@ -41,6 +46,93 @@ static int set_kdf(struct cli_opts *o, const char *v)
 	return -1;
 }
 
+static int set_archive(struct cli_opts *o, const char *v)
+{
+	o->archive = v;
+	o->archive_given = 1;
+	return 0;
+}
+static int set_remote(struct cli_opts *o, const char *v) { o->remote_cmd = v; return 0; }
+
+static int set_municipality(struct cli_opts *o, const char *v)
+{
+	size_t n = strlen(v);
+
+	o->municipality = v;
+	return n > 0 && n <= ARCHIVE_MUNICIPALITY_LEN &&
+	    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-") == n ? 0 : -1;
+}
+
+/* ssh's -o takes OPTION=VALUE or "OPTION VALUE"; nothing that starts
+ * like another of its options. */
+static int set_ssh_option(struct cli_opts *o, const char *v)
+{
+	if (o->nssh_opts == CLI_MAX_SSH_OPTS || *v == '\0' || *v == '-')
+		return -1;
+	o->ssh_opts[o->nssh_opts++] = v;
+	return 0;
+}
+
+static int set_kind(struct cli_opts *o, const char *v)
+{
+	o->kind = v;
+	return cli_valid_kind(v) ? 0 : -1;
+}
+
+static int set_status(struct cli_opts *o, const char *v)
+{
+	return (o->status = archive_status_parse(v)) < 0 ? -1 : 0;
+}
+
+/* A date YYYY-MM-DD that exists. */
+static int valid_date(const char *v)
+{
+	char t[32];
+
+	return strlen(v) == 10 &&
+	    snprintf(t, sizeof(t), "%sT00:00:00Z", v) < (int)sizeof(t) &&
+	    cli_valid_time(t);
+}
+
+static int set_from(struct cli_opts *o, const char *v)
+{
+	o->from = v;
+	return valid_date(v) ? 0 : -1;
+}
+
+static int set_to(struct cli_opts *o, const char *v)
+{
+	o->to = v;
+	return valid_date(v) ? 0 : -1;
+}
+
+/* A name for the status: printable, no control character (it is printed
+ * back in list). */
+static int set_who(struct cli_opts *o, const char *v)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return -1;
+	o->who = v;
+	return *v != '\0' && strlen(v) <= ARCHIVE_WHO_LEN ? 0 : -1;
+}
+
+/* A duration in days: "365d". */
+static int set_older_than(struct cli_opts *o, const char *v)
+{
+	char *end;
+	long d;
+
+	errno = 0;
+	d = strtol(v, &end, 10);
+	if (errno != 0 || end == v || strcmp(end, "d") != 0 || d < 1 || d > 36500)
+		return -1;
+	o->older_than = d;
+	return 0;
+}
+
 const struct cli_option cli_opt_config = { "config", 'c', "FILE",
 	"municipality configuration (gives the inbox, and\n"
 	"keygen's public key file if it lists only one)", set_config };
@@ -57,6 +149,31 @@ const struct cli_option cli_opt_json = { "json", 0, NULL,
 	"form's labels in field_labels and value_labels", set_json };
 const struct cli_option cli_opt_kdf = { "kdf", 0, "interactive",
 	"cheaper passphrase hashing (tests and demos only)", set_kdf };
+
+const struct cli_option cli_opt_archive = { "archive", 'a', "FILE",
+	"the coordinator's archive (default: the configuration's\n"
+	"[archive] path, else ~/.local/share/kaa/ID.archive)", set_archive };
+const struct cli_option cli_opt_municipality = { "municipality", 'm', "ID",
+	"the municipality (default: the configuration's id)", set_municipality };
+const struct cli_option cli_opt_ssh_option = { "ssh-option", 'o', "OPT",
+	"an option for ssh (-o OPT), e.g. Port=2222; may be\n"
+	"repeated (also: words in the environment variable\n"
+	"KAA_SSH, before these)", set_ssh_option };
+const struct cli_option cli_opt_remote_command = { "remote-command", 0, "PATH",
+	"kaa-inbox on the web host (default: kaa-inbox)", set_remote };
+const struct cli_option cli_opt_kind = { "kind", 'k', "KIND",
+	"only this form kind (sysselsattning, skolanmalan)", set_kind };
+const struct cli_option cli_opt_status = { "status", 0, "STATUS",
+	"only records with this status: new, in-progress, done", set_status };
+const struct cli_option cli_opt_from = { "from", 0, "DATE",
+	"only records received on or after DATE (YYYY-MM-DD)", set_from };
+const struct cli_option cli_opt_to = { "to", 0, "DATE",
+	"only records received on or before DATE (YYYY-MM-DD)", set_to };
+const struct cli_option cli_opt_who = { "who", 'w', "NAME",
+	"who sets it (default: the user's login name)", set_who };
+const struct cli_option cli_opt_older_than = { "older-than", 0, "DAYS",
+	"e.g. 365d (default: the configuration's\n"
+	"inbox.retention_days)", set_older_than };
 
 /* --help: every command takes it, so it is not in their lists. */
 static const struct cli_option opt_help = { "help", 'h', NULL, "this text", NULL };
@@ -220,6 +337,7 @@ static int parse(const struct cli_command *c, int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	o->pass_fd = -1;
+	o->status = -1;
 	o->kdf = KEY_KDF_MODERATE;
 	getopt_tables(c, &lo, &so);
 	if (lo == NULL || so == NULL) {
@@ -240,6 +358,7 @@ static int parse(const struct cli_command *c, int argc, char **argv,
 static int use_conf(struct cli_opts *o, struct conf **confp)
 {
 	struct conf_errinfo ei;
+	const char *v;
 	int rc;
 
 	*confp = NULL;
@@ -255,6 +374,12 @@ static int use_conf(struct cli_opts *o, struct conf **confp)
 		o->inbox = (*confp)->inbox_path;
 	if (o->public_key == NULL && (*confp)->npublic_keys == 1)
 		o->public_key = (*confp)->public_key_path;
+	if (o->archive == NULL && (v = conf_get(*confp, "archive.path")) != NULL &&
+	    *v != '\0') {
+		if ((o->owned = conf_resolve(o->conf, v, strlen(v))) == NULL)
+			return -1;
+		o->archive = o->owned;
+	}
 	return 0;
 }
 
@@ -267,8 +392,10 @@ int cli_run(const struct cli_command *c, int argc, char **argv)
 	if ((rc = parse(c, argc, argv, &o)) != 0)
 		return rc == 1 ? 0 : rc;
 	if (use_conf(&o, &conf) != 0)
-		return 1;
-	rc = c->run(&o);
+		rc = 1;
+	else
+		rc = c->run(&o);
+	free(o.owned);
 	conf_free(conf);
 	return rc;
 }
@@ -283,6 +410,86 @@ int cli_open_inbox(const struct cli_opts *o, inbox **ib)
 	}
 	if ((rc = inbox_open(o->inbox, INBOX_READONLY, 0, ib)) != INBOX_OK) {
 		fprintf(stderr, CLI_NAME ": %s: %s\n", o->inbox, inbox_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+const char *cli_municipality(const struct cli_opts *o)
+{
+	return o->municipality != NULL ? o->municipality :
+	    o->config != NULL ? o->config->id : NULL;
+}
+
+/* mkdir -p of path's directories with mode 0700 (existing ones are left
+ * as they are), the last one private (wfile_private_dir). */
+static int make_dirs(char *path)
+{
+	char *slash = strrchr(path, '/'), *p;
+	int rc;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	*slash = '\0';
+	for (p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		rc = mkdir(path, 0700) != 0 && errno != EEXIST;
+		*p = '/';
+		if (rc)
+			break;
+	}
+	rc = wfile_private_dir(path);
+	*slash = '/';
+	return rc;
+}
+
+int cli_open_archive(const struct cli_opts *o, int flags, archive **a)
+{
+	const char *id = cli_municipality(o), *home = getenv("HOME");
+	char def[4096];
+	const char *path = o->archive;
+	int rc;
+
+	if (path == NULL) {
+		if (id == NULL || home == NULL || *home != '/') {
+			fputs(CLI_NAME ": say which archive: --archive FILE, or -c CONF "
+			    "(its [archive] path, else ~/.local/share/kaa/ID.archive)\n",
+			    stderr);
+			return 2;
+		}
+		if (snprintf(def, sizeof(def), "%s/.local/share/kaa/%s.archive", home,
+		    id) >= (int)sizeof(def)) {
+			fputs(CLI_NAME ": $HOME is too long\n", stderr);
+			return 1;
+		}
+		if ((flags & ARCHIVE_CREATE) && make_dirs(def) != 0) {
+			fprintf(stderr, CLI_NAME ": %s: cannot make a private directory "
+			    "for the archive: %s\n", def, strerror(errno));
+			return 1;
+		}
+		path = def;
+	}
+	if ((rc = archive_open(path, flags, a)) != ARCHIVE_OK) {
+		fprintf(stderr, CLI_NAME ": %s: %s\n", path, archive_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+int cli_load_key(const struct cli_opts *o, struct key_secret **sk)
+{
+	char *pass;
+	size_t len;
+	int rc;
+
+	if ((rc = pass_read(o->pass_fd, "Passphrase: ", 0, &pass, &len)) != PASS_OK) {
+		fprintf(stderr, CLI_NAME ": %s\n", pass_strerror(rc));
+		return 1;
+	}
+	rc = key_secret_load(o->secret_key, pass, len, sk);
+	pass_free(pass);
+	if (rc != KEY_OK) {
+		fprintf(stderr, CLI_NAME ": %s: %s\n", o->secret_key, key_strerror(rc));
 		return 1;
 	}
 	return 0;

@@ -12,7 +12,6 @@
 #include "form.h"
 #include "inbox.h"
 #include "key.h"
-#include "pass.h"
 
 /* One value as a person reads it: the label of the field's choice if it is
  * one, else the value itself. A value that is no string (a number of
@@ -254,39 +253,42 @@ static void report_ref(const char *ref, int err)
 	fprintf(stderr, ": %s\n", inbox_strerror(err));
 }
 
+/* The record with the reference typed from the archive, into *e (the
+ * municipality only if --municipality names one). 0, or the exit status. */
+static int find_archived(const struct cli_opts *o, struct inbox_entry *e)
+{
+	struct archive_record r;
+	archive *a;
+	int rc;
+
+	if ((rc = cli_open_archive(o, ARCHIVE_READONLY, &a)) != 0)
+		return rc;
+	rc = archive_get(a, o->municipality, o->args[0], &r);
+	archive_close(a);
+	if (rc != ARCHIVE_OK) {
+		fputs(CLI_NAME ": ", stderr);
+		cli_put_clean(stderr, o->args[0]);
+		fprintf(stderr, ": %s\n", archive_strerror(rc));
+		return 1;
+	}
+	*e = r.entry;   /* its sealed data is e's now */
+	return 0;
+}
+
 /* The entry with the reference typed, into *e. 0, or the exit status. */
 static int find_entry(const struct cli_opts *o, struct inbox_entry *e)
 {
 	inbox *ib;
 	int rc;
 
+	if (o->archive_given)
+		return find_archived(o, e);
 	if ((rc = cli_open_inbox(o, &ib)) != 0)
 		return rc;
 	rc = inbox_get(ib, o->args[0], e);
 	inbox_close(ib);
 	if (rc != INBOX_OK) {
 		report_ref(o->args[0], rc);
-		return 1;
-	}
-	return 0;
-}
-
-/* The secret key o names, opened with the passphrase. 0, or the exit
- * status. */
-static int load_key(const struct cli_opts *o, struct key_secret **sk)
-{
-	char *pass;
-	size_t len;
-	int rc;
-
-	if ((rc = pass_read(o->pass_fd, "Passphrase: ", 0, &pass, &len)) != PASS_OK) {
-		fprintf(stderr, CLI_NAME ": %s\n", pass_strerror(rc));
-		return 1;
-	}
-	rc = key_secret_load(o->secret_key, pass, len, sk);
-	pass_free(pass);
-	if (rc != KEY_OK) {
-		fprintf(stderr, CLI_NAME ": %s: %s\n", o->secret_key, key_strerror(rc));
 		return 1;
 	}
 	return 0;
@@ -304,7 +306,7 @@ static int run(struct cli_opts *o)
 	}
 	if ((rc = find_entry(o, &e)) != 0)
 		return rc;
-	if ((rc = load_key(o, &sk)) == 0) {
+	if ((rc = cli_load_key(o, &sk)) == 0) {
 		rc = show_entry(o, &e, sk);
 		key_secret_free(sk);
 	}
@@ -313,18 +315,22 @@ static int run(struct cli_opts *o)
 }
 
 static const struct cli_option *const options[] = {
-	&cli_opt_config, &cli_opt_inbox, &cli_opt_secret, &cli_opt_json,
-	&cli_opt_passphrase_fd, NULL,
+	&cli_opt_config, &cli_opt_inbox, &cli_opt_archive, &cli_opt_municipality,
+	&cli_opt_secret, &cli_opt_json, &cli_opt_passphrase_fd, NULL,
 };
 
 const struct cli_command cli_cmd_show = {
 	.name = "show",
-	.synopsis = "(-c CONF | --inbox FILE) --secret FILE [--json] REF",
+	.synopsis = "(-c CONF | --inbox FILE | --archive FILE [--municipality ID])\n"
+	"       --secret FILE [--json] REF",
 	.summary = "decrypt and show one submission with your secret key",
 	.about =
 	"Decrypt and show the submission with reference REF, with your secret\n"
 	"key: any one of the municipality's coordinators' keys. School notices\n"
 	"print with the form's labels. The inbox is not changed.\n"
+	"With --archive, the record is read from your archive instead (see\n"
+	"'pull'); --municipality picks one if the reference is there for\n"
+	"several.\n"
 	"\n"
 	"The passphrase is read from --passphrase-fd, else from the environment\n"
 	"variable KAA_PASSPHRASE, else from the terminal without echo.",

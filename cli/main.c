@@ -15,6 +15,12 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_keygen,
 	&cli_cmd_list,
 	&cli_cmd_show,
+	&cli_cmd_pull,
+	&cli_cmd_status,
+	&cli_cmd_purge,
+	&cli_cmd_stats,
+	&cli_cmd_export_sealed,
+	&cli_cmd_ack,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -34,7 +40,7 @@ static void usage(FILE *f)
 
 	fputs("usage: " CLI_NAME " COMMAND [options]\n\ncommands:\n", f);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s%s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-15s%s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n"
 	    CLI_NAME " help COMMAND, or " CLI_NAME " COMMAND --help, shows a\n"
 	    "command's options.\n"

@@ -16,11 +16,13 @@
 
 #include <stdio.h>
 
+#include "archive.h"
 #include "conf.h"
 #include "inbox.h"
 #include "key.h"
 
 #define CLI_NAME "kaa-inbox"
+#define CLI_MAX_SSH_OPTS 16
 
 /* The values of the options given, for the command to use. */
 struct cli_opts {
@@ -32,6 +34,18 @@ struct cli_opts {
 	int                pass_fd;     /* --passphrase-fd, or -1 */
 	int                json;
 	enum key_kdf       kdf;
+	const char        *archive;     /* --archive, else [archive] path */
+	int                archive_given;   /* --archive: list, show read it */
+	const char        *municipality;/* --municipality, else the configuration's */
+	const char        *ssh_opts[CLI_MAX_SSH_OPTS];   /* --ssh-option, each */
+	int                nssh_opts;
+	const char        *remote_cmd;  /* --remote-command: kaa-inbox there */
+	const char        *kind;        /* list's filters */
+	const char        *from, *to;
+	int                status;      /* enum archive_status, or -1 */
+	const char        *who;         /* --who */
+	long               older_than;  /* --older-than, in days; 0 if not given */
+	char              *owned;       /* the configuration's archive path, freed by cli_run */
 	char             **args;        /* the operands after the options */
 	int                nargs;
 };
@@ -48,7 +62,9 @@ struct cli_option {
 
 extern const struct cli_option cli_opt_config, cli_opt_inbox,
     cli_opt_public, cli_opt_secret, cli_opt_passphrase_fd, cli_opt_json,
-    cli_opt_kdf;
+    cli_opt_kdf, cli_opt_archive, cli_opt_municipality, cli_opt_ssh_option,
+    cli_opt_remote_command, cli_opt_kind, cli_opt_status, cli_opt_from,
+    cli_opt_to, cli_opt_who, cli_opt_older_than;
 
 struct cli_command {
 	const char *name;
@@ -61,7 +77,9 @@ struct cli_command {
 };
 
 /* The commands, one file each. */
-extern const struct cli_command cli_cmd_keygen, cli_cmd_list, cli_cmd_show;
+extern const struct cli_command cli_cmd_keygen, cli_cmd_list, cli_cmd_show,
+    cli_cmd_export_sealed, cli_cmd_ack, cli_cmd_pull, cli_cmd_status,
+    cli_cmd_purge, cli_cmd_stats;
 
 /* The command's usage: synopsis, description, its options and --help. */
 void cli_usage(const struct cli_command *c, FILE *f);
@@ -75,5 +93,70 @@ int cli_run(const struct cli_command *c, int argc, char **argv);
 /* Opens the inbox o names, read-only (reading never changes the file).
  * 0, or the exit status after saying why on stderr. */
 int cli_open_inbox(const struct cli_opts *o, inbox **ib);
+
+/* The archive o names (--archive, else the configuration's [archive]
+ * path, else ~/.local/share/kaa/ID.archive), opened with flags
+ * (archive.h); with ARCHIVE_CREATE the default's directories are made
+ * (0700). 0, or the exit status after saying why on stderr. */
+int cli_open_archive(const struct cli_opts *o, int flags, archive **a);
+
+/* The secret key --secret names, opened with the passphrase (pass.h);
+ * *sk freed with key_secret_free. 0, or the exit status after saying
+ * why (a wrong passphrase: one line). */
+int cli_load_key(const struct cli_opts *o, struct key_secret **sk);
+
+/* The municipality o names (--municipality, else the configuration's id),
+ * or NULL. */
+const char *cli_municipality(const struct cli_opts *o);
+
+/* --- the sealed stream: export-sealed's output, pull's input ---------------
+ *
+ * Text, one item a line, every line ending in "\n":
+ *
+ *   KAA-SEALED 1                  the header: the format's version
+ *   {"ref":"K7Q2-9MXA-3FTB","kind":"sysselsattning",
+ *    "received":"2026-11-24T12:00:00Z","key_id":"<16 hex>[,<16 hex>...]",
+ *    "format":2,"sealed":"<base64>"}          one row per inbox entry
+ *   END N                         N: the number of rows sent; nothing after
+ *
+ * A row is one JSON object (ASCII only) with exactly these six members:
+ * the inbox row's metadata (inbox.h) and its sealed data in standard
+ * base64 with padding. No line is longer than CLI_STREAM_LINE_MAX bytes
+ * (a sealed record of INBOX_ROW_MAX bytes in base64, and room for the
+ * rest). Without its END line, a stream was cut off: nothing in it is to
+ * be acknowledged. The reader trusts nothing: each field must have the
+ * form kaa-fcgi writes (cli_out.h's validators), else that row is bad and
+ * the others still count. */
+#define CLI_STREAM_LINE_MAX ((INBOX_ROW_MAX + 2) / 3 * 4 + 1024)
+
+int cli_stream_put_header(FILE *f);
+/* One row; -1 if it cannot be sent (a value that is not UTF-8) or f
+ * failed. */
+int cli_stream_put(FILE *f, const struct inbox_entry *e);
+int cli_stream_put_end(FILE *f, long rows);
+
+struct cli_stream {
+	FILE  *in;
+	char  *line;     /* CLI_STREAM_LINE_MAX + 1 bytes, malloc'd */
+	size_t len;
+	long   lineno;   /* lines read */
+	long   rows;     /* row lines read, good and bad */
+};
+
+enum cli_stream_item {
+	CLI_STREAM_ROW,      /* a good row */
+	CLI_STREAM_BAD,      /* a bad row: why says why; skip it */
+	CLI_STREAM_END,      /* the end, with the right count */
+	CLI_STREAM_CUT,      /* input ended (or a bad end) before the end */
+	CLI_STREAM_EHEADER,  /* not a sealed stream of a version we know */
+	CLI_STREAM_ENOMEM
+};
+
+void cli_stream_init(struct cli_stream *s, FILE *in);
+/* The next item. For CLI_STREAM_ROW, *e holds the row with its sealed data
+ * (release with inbox_entry_clear); for CLI_STREAM_BAD, *why is a static
+ * text saying what is wrong. */
+int cli_stream_next(struct cli_stream *s, struct inbox_entry *e, const char **why);
+void cli_stream_free(struct cli_stream *s);
 
 #endif

@@ -129,6 +129,13 @@ int inbox_lookup(inbox *ib, const char *ref, struct inbox_entry *meta);
  * INBOX_ENOTFOUND if not. Reads metadata only. */
 int inbox_exists(inbox *ib, const char *ref);
 
+/* Deletes the entries whose references are refs[0 .. n-1] (canonical
+ * XXXX-XXXX-XXXX; INBOX_EARG if one is not), overwriting their content on
+ * disk (secure_delete), in one transaction: all or none. A reference with
+ * no entry is skipped; *removed is how many were deleted. For the
+ * acknowledgement of a pull, after the coordinator's copy is committed. */
+int inbox_remove(inbox *ib, const char *const *refs, size_t n, size_t *removed);
+
 /* 1 if the path the inbox was opened with still names the open file;
  * 0 if the file was moved, replaced or deleted since. */
 int inbox_is_current(const inbox *ib);

@@ -584,6 +584,51 @@ int inbox_exists(inbox *ib, const char *ref)
 	return rc == SQLITE_ROW ? INBOX_OK : rc == SQLITE_DONE ? INBOX_ENOTFOUND : map_rc(rc);
 }
 
+/* Deletes one entry by canonical reference; *removed counts it. */
+static int remove_one(inbox *ib, sqlite3_stmt *st, const char *ref,
+    size_t *removed)
+{
+	char canon[INBOX_REF_LEN + 1];
+	int rc;
+
+	if (inbox_ref_parse(ref, canon) != 0 || strcmp(canon, ref) != 0)
+		return INBOX_EARG;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return map_rc(rc);
+	*removed += (size_t)sqlite3_changes(ib->db);
+	return INBOX_OK;
+}
+
+int inbox_remove(inbox *ib, const char *const *refs, size_t n, size_t *removed)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	*removed = 0;
+	if ((rc = exec(ib, "PRAGMA secure_delete=ON")) != INBOX_OK)
+		return rc;
+	rc = sqlite3_prepare_v2(ib->db, "DELETE FROM submission WHERE ref = ?",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	if ((rc = exec(ib, "BEGIN IMMEDIATE")) == INBOX_OK) {
+		for (i = 0; i < n && rc == INBOX_OK; i++)
+			rc = remove_one(ib, st, refs[i], removed);
+		if (rc == INBOX_OK)
+			rc = exec(ib, "COMMIT");
+		if (rc != INBOX_OK) {
+			exec(ib, "ROLLBACK");
+			*removed = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 void inbox_entry_clear(struct inbox_entry *e)
 {
 	if (e == NULL)

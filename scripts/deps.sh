@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential pkg-config libfcgi-dev libcmark-dev libsodium-dev libsqlite3-dev
 libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3 tmux
 chromium default-jre-headless nodejs npm
-libcsv-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils cmark"
+libcsv-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils cmark
+openssh-server openssh-client mandoc man-db groff-base"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
