@@ -14,6 +14,13 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SHAREDIR?= $(PREFIX)/share/kaa
 MANDIR  ?= $(PREFIX)/share/man
+# Where kaa-inbox finds its message catalogues: the build tree's, so that
+# $(B)/bin/kaa-inbox speaks Swedish uninstalled; `make install` builds the
+# installed kaa-inbox again with $(PREFIX)/share/locale.
+LOCALEDIR ?= $(CURDIR)/$(B)/locale
+INST_LOCALEDIR = $(PREFIX)/share/locale
+LINGUAS  = sv
+MO_FILES = $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/kaa-inbox.mo)
 B       ?= build
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
@@ -25,6 +32,7 @@ GEN_PKGS  = libcmark inih pangocairo cairo-pdf
 GEN_XLIBS = -lcsv -lpthread
 FCGI_PKGS = fcgi libsodium sqlite3 inih jansson
 CLI_PKGS  = libsodium sqlite3 inih jansson
+CLI_XLIBS = -lcsv
 PKGS     = $(sort $(GEN_PKGS) $(FCGI_PKGS) $(CLI_PKGS))
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT     ?= -O2 -g
@@ -36,7 +44,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(GEN_XLIBS)
 GEN_LIBS   := $(shell $(PKG_CONFIG) --libs $(GEN_PKGS) 2>/dev/null) $(GEN_XLIBS)
 FCGI_LIBS  := $(shell $(PKG_CONFIG) --libs $(FCGI_PKGS) 2>/dev/null)
-CLI_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null)
+CLI_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null) $(CLI_XLIBS)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -57,8 +65,8 @@ Q = $(if $(V),,@)
 
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
         browser site install clean bench bench-letters anywhere letters letters-san \
-        link-check man-check
-all: $(BINS) $(TEST_BIN)
+        link-check man-check i18n-check pot FORCE
+all: $(BINS) $(TEST_BIN) $(MO_FILES)
 
 # Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
 $(B)/obj/%.o: %.c
@@ -66,6 +74,29 @@ $(B)/obj/%.o: %.c
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# kaa-inbox's main() binds its text domain to LOCALEDIR; main.o is built
+# again when LOCALEDIR changes ($(B)/localedir holds the last one).
+$(B)/obj/cli/main.o: CPPFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+$(B)/obj/cli/main.o: $(B)/localedir
+$(B)/localedir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' > $@
+FORCE:
+
+# kaa-inbox's message catalogues, one po/LANG.po per language in LINGUAS.
+$(B)/locale/%/LC_MESSAGES/kaa-inbox.mo: po/%.po
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  MSGFMT  $<")
+	$(Q)msgfmt --check -o $@ $<
+
+# After changing kaa-inbox's words: the template from the sources, merged
+# into each catalogue (then translate what is new or fuzzy).
+pot:
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
+	    --package-name=kaa-inbox --msgid-bugs-address= --sort-by-file \
+	    -o po/kaa-inbox.pot $(sort $(wildcard cli/*.c))
+	for l in $(LINGUAS); do msgmerge -q --update --backup=none po/$$l.po po/kaa-inbox.pot; done
 
 $(B)/libkaa.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -111,7 +142,7 @@ site: all
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit golden unit-san unit-valgrind \
-	    link-check letters letters-san integration anywhere browser
+	    link-check man-check i18n-check letters letters-san integration anywhere browser
 
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
@@ -159,6 +190,11 @@ letters-san:
 man-check: all
 	@sh tests/man-check.sh $(B)/bin
 
+# kaa-inbox in Swedish: the catalogue complete and up to date with the
+# sources, LANG=sv_SE.UTF-8 picks it, LC_ALL=C does not.
+i18n-check: all
+	@sh tests/i18n-check.sh $(B)/bin
+
 # Each program carries only the libraries it uses.
 link-check: all
 	@sh tests/link-check.sh $(B)/bin
@@ -179,8 +215,13 @@ bench-letters: all
 	@KAA_GEN=$(B)/bin/kaa-gen sh bench/letters-bench.sh
 
 install: all
+	@$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory B=$(B)/install LOCALEDIR='$(INST_LOCALEDIR)' $(B)/install/bin/kaa-inbox
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/site $(DESTDIR)$(SHAREDIR)/content $(DESTDIR)$(SHAREDIR)/conf
-	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(B)/bin/kaa-gen $(B)/bin/kaa-fcgi $(B)/install/bin/kaa-inbox $(DESTDIR)$(BINDIR)/
+	for l in $(LINGUAS); do \
+	    install -d $(DESTDIR)$(INST_LOCALEDIR)/$$l/LC_MESSAGES && \
+	    install -m 0644 $(B)/locale/$$l/LC_MESSAGES/kaa-inbox.mo $(DESTDIR)$(INST_LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 	cp -R site/. $(DESTDIR)$(SHAREDIR)/site/
 	cp -R content/. $(DESTDIR)$(SHAREDIR)/content/
 	cp -R conf/. $(DESTDIR)$(SHAREDIR)/conf/

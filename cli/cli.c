@@ -133,50 +133,79 @@ static int set_older_than(struct cli_opts *o, const char *v)
 	return 0;
 }
 
+static int set_format(struct cli_opts *o, const char *v)
+{
+	o->format = strcmp(v, "csv") == 0 ? CLI_EXPORT_CSV :
+	    strcmp(v, "json") == 0 ? CLI_EXPORT_JSON : 0;
+	return o->format != 0 ? 0 : -1;
+}
+static int set_out(struct cli_opts *o, const char *v) { o->out = v; return 0; }
+static int set_free_text(struct cli_opts *o, const char *v) { (void)v; o->free_text = 1; return 0; }
+static int set_new_secret(struct cli_opts *o, const char *v) { o->new_secret = v; return 0; }
+static int set_new_public(struct cli_opts *o, const char *v) { o->new_public = v; return 0; }
+static int set_keys(struct cli_opts *o, const char *v) { o->keys = v; return 0; }
+
 const struct cli_option cli_opt_config = { "config", 'c', "FILE",
-	"municipality configuration (gives the inbox, and\n"
-	"keygen's public key file if it lists only one)", set_config };
+	N_("municipality configuration (gives the inbox, and\n"
+	"keygen's public key file if it lists only one)"), set_config };
 const struct cli_option cli_opt_inbox = { "inbox", 'i', "FILE",
-	"the inbox SQLite file", set_inbox };
+	N_("the inbox SQLite file"), set_inbox };
 const struct cli_option cli_opt_public = { "public", 'p', "FILE",
-	"public key file", set_public };
+	N_("public key file"), set_public };
 const struct cli_option cli_opt_secret = { "secret", 's', "FILE",
-	"secret key file", set_secret };
+	N_("secret key file"), set_secret };
 const struct cli_option cli_opt_passphrase_fd = { "passphrase-fd", 0, "N",
-	"read the passphrase from file descriptor N", set_pass_fd };
+	N_("read the passphrase from file descriptor N"), set_pass_fd };
 const struct cli_option cli_opt_json = { "json", 0, NULL,
-	"print the decrypted record as JSON, with the\n"
-	"form's labels in field_labels and value_labels", set_json };
+	N_("print the decrypted record as JSON, with the\n"
+	"form's labels in field_labels and value_labels"), set_json };
 const struct cli_option cli_opt_kdf = { "kdf", 0, "interactive",
-	"cheaper passphrase hashing (tests and demos only)", set_kdf };
+	N_("cheaper passphrase hashing (tests and demos only)"), set_kdf };
 
 const struct cli_option cli_opt_archive = { "archive", 'a', "FILE",
-	"the coordinator's archive (default: the configuration's\n"
-	"[archive] path, else ~/.local/share/kaa/ID.archive)", set_archive };
+	N_("the coordinator's archive (default: the configuration's\n"
+	"[archive] path, else ~/.local/share/kaa/ID.archive)"), set_archive };
 const struct cli_option cli_opt_municipality = { "municipality", 'm', "ID",
-	"the municipality (default: the configuration's id)", set_municipality };
+	N_("the municipality (default: the configuration's id)"), set_municipality };
 const struct cli_option cli_opt_ssh_option = { "ssh-option", 'o', "OPT",
-	"an option for ssh (-o OPT), e.g. Port=2222; may be\n"
+	N_("an option for ssh (-o OPT), e.g. Port=2222; may be\n"
 	"repeated (also: words in the environment variable\n"
-	"KAA_SSH, before these)", set_ssh_option };
+	"KAA_SSH, before these)"), set_ssh_option };
 const struct cli_option cli_opt_remote_command = { "remote-command", 0, "PATH",
-	"kaa-inbox on the web host (default: kaa-inbox)", set_remote };
+	N_("kaa-inbox on the web host (default: kaa-inbox)"), set_remote };
 const struct cli_option cli_opt_kind = { "kind", 'k', "KIND",
-	"only this form kind (sysselsattning, skolanmalan)", set_kind };
+	N_("only this form kind (sysselsattning, skolanmalan)"), set_kind };
 const struct cli_option cli_opt_status = { "status", 0, "STATUS",
-	"only records with this status: new, in-progress, done", set_status };
+	N_("only records with this status: new, in-progress, done"), set_status };
 const struct cli_option cli_opt_from = { "from", 0, "DATE",
-	"only records received on or after DATE (YYYY-MM-DD)", set_from };
+	N_("only records received on or after DATE (YYYY-MM-DD)"), set_from };
 const struct cli_option cli_opt_to = { "to", 0, "DATE",
-	"only records received on or before DATE (YYYY-MM-DD)", set_to };
+	N_("only records received on or before DATE (YYYY-MM-DD)"), set_to };
 const struct cli_option cli_opt_who = { "who", 'w', "NAME",
-	"who sets it (default: the user's login name)", set_who };
+	N_("who sets it (default: the user's login name)"), set_who };
 const struct cli_option cli_opt_older_than = { "older-than", 0, "DAYS",
-	"e.g. 365d (default: the configuration's\n"
-	"inbox.retention_days)", set_older_than };
+	N_("e.g. 365d (default: the configuration's\n"
+	"inbox.retention_days)"), set_older_than };
+
+const struct cli_option cli_opt_format = { "format", 'f', "FORMAT",
+	N_("csv (for a spreadsheet) or json"), set_format };
+const struct cli_option cli_opt_out = { "out", 0, "FILE",
+	N_("write to this new file (mode 0600; never over\n"
+	"an existing one), not to standard output"), set_out };
+const struct cli_option cli_opt_with_free_text = { "with-free-text", 0, NULL,
+	N_("also the free-text fields (messages, other)"), set_free_text };
+const struct cli_option cli_opt_new_secret = { "new-secret", 0, "FILE",
+	N_("the new secret key file (written; never over an\n"
+	"existing one)"), set_new_secret };
+const struct cli_option cli_opt_new_public = { "new-public", 0, "FILE",
+	N_("the new public key file (written; never over an\n"
+	"existing one)"), set_new_public };
+const struct cli_option cli_opt_keys = { "keys", 0, "FILES",
+	N_("the municipality's public key files, by ','\n"
+	"(default: the configuration's keys.public_key)"), set_keys };
 
 /* --help: every command takes it, so it is not in their lists. */
-static const struct cli_option opt_help = { "help", 'h', NULL, "this text", NULL };
+static const struct cli_option opt_help = { "help", 'h', NULL, N_("this text"), NULL };
 
 /* --- usage ------------------------------------------------------------------ */
 
@@ -186,7 +215,7 @@ enum { HELP_COLUMN = 25 };
  * further line of it indented to the same column. */
 static void option_usage(const struct cli_option *opt, FILE *f)
 {
-	const char *h = opt->help, *nl;
+	const char *h = _(opt->help), *nl;
 	int n;
 
 	n = opt->letter ? fprintf(f, "  -%c, --%s", opt->letter, opt->name) :
@@ -203,8 +232,8 @@ void cli_usage(const struct cli_command *c, FILE *f)
 {
 	const struct cli_option *const *opt;
 
-	fprintf(f, "usage: " CLI_NAME " %s %s\n\n%s\n\noptions:\n", c->name,
-	    c->synopsis, c->about);
+	fprintf(f, _("usage: kaa-inbox %s %s\n\n%s\n\noptions:\n"), c->name,
+	    c->synopsis, _(c->about));
 	for (opt = c->options; *opt != NULL; opt++)
 		option_usage(*opt, f);
 	option_usage(&opt_help, f);
@@ -260,17 +289,19 @@ static void getopt_tables(const struct cli_command *c, struct option **lo,
 	*s = '\0';
 }
 
-/* Names what was wrong on stderr, with where to read more; returns 2. */
+/* Names what was wrong on stderr (what: an N_() text, the option or the
+ * argument follows it), with where to read more; returns 2. */
 static int bad_usage(const struct cli_command *c, const char *what,
     const char *name, const char *value)
 {
-	fprintf(stderr, CLI_NAME " %s: %s ", c->name, what);
+	fprintf(stderr, CLI_NAME " %s: %s ", c->name, _(what));
 	cli_put_clean(stderr, name);
 	if (value != NULL) {
 		fputs(": ", stderr);
 		cli_put_json(stderr, value);
 	}
-	fprintf(stderr, " (see '" CLI_NAME " help %s')\n", c->name);
+	/* TRANSLATORS: ends a message about a wrong option; the command's name. */
+	fprintf(stderr, _(" (see 'kaa-inbox help %s')\n"), c->name);
 	return 2;
 }
 
@@ -307,10 +338,10 @@ static int parse_with(const struct cli_command *c, int argc, char **argv,
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (ch == '?')
 			return bad_usage(c, optopt != 0 && strncmp(argv[optind - 1], "--", 2) == 0 ?
-			    "no value is taken by" : "unknown option",
+			    N_("no value is taken by") : N_("unknown option"),
 			    wrong_option(c, argv, name, sizeof(name)), NULL);
 		if (ch == ':')
-			return bad_usage(c, "a value is missing for",
+			return bad_usage(c, N_("a value is missing for"),
 			    wrong_option(c, argv, name, sizeof(name)), NULL);
 		if ((opt = option_of(c, ch)) == &opt_help) {
 			cli_usage(c, stdout);
@@ -318,13 +349,13 @@ static int parse_with(const struct cli_command *c, int argc, char **argv,
 		}
 		if (opt->set(o, optarg) != 0) {
 			snprintf(name, sizeof(name), "--%s", opt->name);
-			return bad_usage(c, "bad value for", name, optarg);
+			return bad_usage(c, N_("bad value for"), name, optarg);
 		}
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	if (o->nargs > c->max_args)
-		return bad_usage(c, "unexpected argument", o->args[c->max_args], NULL);
+		return bad_usage(c, N_("unexpected argument"), o->args[c->max_args], NULL);
 	return 0;
 }
 
@@ -341,7 +372,7 @@ static int parse(const struct cli_command *c, int argc, char **argv,
 	o->kdf = KEY_KDF_MODERATE;
 	getopt_tables(c, &lo, &so);
 	if (lo == NULL || so == NULL) {
-		fputs(CLI_NAME ": out of memory\n", stderr);
+		fputs(_("kaa-inbox: out of memory\n"), stderr);
 		rc = 1;
 	} else
 		rc = parse_with(c, argc, argv, lo, so, o);
@@ -405,7 +436,7 @@ int cli_open_inbox(const struct cli_opts *o, inbox **ib)
 	int rc;
 
 	if (o->inbox == NULL) {
-		fputs(CLI_NAME ": say which inbox: -c CONF or --inbox FILE\n", stderr);
+		fputs(_("kaa-inbox: say which inbox: -c CONF or --inbox FILE\n"), stderr);
 		return 2;
 	}
 	if ((rc = inbox_open(o->inbox, INBOX_READONLY, 0, ib)) != INBOX_OK) {
@@ -452,19 +483,19 @@ int cli_open_archive(const struct cli_opts *o, int flags, archive **a)
 
 	if (path == NULL) {
 		if (id == NULL || home == NULL || *home != '/') {
-			fputs(CLI_NAME ": say which archive: --archive FILE, or -c CONF "
-			    "(its [archive] path, else ~/.local/share/kaa/ID.archive)\n",
+			fputs(_("kaa-inbox: say which archive: --archive FILE, or -c CONF "
+			    "(its [archive] path, else ~/.local/share/kaa/ID.archive)\n"),
 			    stderr);
 			return 2;
 		}
 		if (snprintf(def, sizeof(def), "%s/.local/share/kaa/%s.archive", home,
 		    id) >= (int)sizeof(def)) {
-			fputs(CLI_NAME ": $HOME is too long\n", stderr);
+			fputs(_("kaa-inbox: $HOME is too long\n"), stderr);
 			return 1;
 		}
 		if ((flags & ARCHIVE_CREATE) && make_dirs(def) != 0) {
-			fprintf(stderr, CLI_NAME ": %s: cannot make a private directory "
-			    "for the archive: %s\n", def, strerror(errno));
+			fprintf(stderr, _("kaa-inbox: %s: cannot make a private directory "
+			    "for the archive: %s\n"), def, strerror(errno));
 			return 1;
 		}
 		path = def;
@@ -482,7 +513,7 @@ int cli_load_key(const struct cli_opts *o, struct key_secret **sk)
 	size_t len;
 	int rc;
 
-	if ((rc = pass_read(o->pass_fd, "Passphrase: ", 0, &pass, &len)) != PASS_OK) {
+	if ((rc = pass_read(o->pass_fd, _("Passphrase: "), 0, &pass, &len)) != PASS_OK) {
 		fprintf(stderr, CLI_NAME ": %s\n", pass_strerror(rc));
 		return 1;
 	}

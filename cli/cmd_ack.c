@@ -25,15 +25,15 @@ static int read_refs(char ***refs, size_t *n)
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (len != INBOX_REF_LEN || !cli_valid_ref(line) || *n == MAX_REFS) {
-			fprintf(stderr, CLI_NAME ": ack: line %zu of stdin is not a "
-			    "reference XXXX-XXXX-XXXX: nothing removed\n", *n + 1);
+			fprintf(stderr, _("kaa-inbox: ack: line %zu of stdin is not a "
+			    "reference XXXX-XXXX-XXXX: nothing removed\n"), *n + 1);
 			free(text);
 			return 2;
 		}
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 256;
 			if ((text = realloc(text, cap * (INBOX_REF_LEN + 1))) == NULL) {
-				fputs(CLI_NAME ": ack: out of memory\n", stderr);
+				fputs(_("kaa-inbox: ack: out of memory\n"), stderr);
 				return 1;
 			}
 		}
@@ -42,7 +42,7 @@ static int read_refs(char ***refs, size_t *n)
 	}
 	if ((*refs = malloc((*n + 1) * sizeof(**refs))) == NULL) {
 		free(text);
-		fputs(CLI_NAME ": ack: out of memory\n", stderr);
+		fputs(_("kaa-inbox: ack: out of memory\n"), stderr);
 		return 1;
 	}
 	for (len = 0; len < *n; len++)
@@ -59,13 +59,13 @@ static int remove_refs(const struct cli_opts *o, char **refs, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (!cli_valid_ref(refs[i])) {
-			fputs(CLI_NAME ": ack: not a reference XXXX-XXXX-XXXX: ", stderr);
+			fputs(_("kaa-inbox: ack: not a reference XXXX-XXXX-XXXX: "), stderr);
 			cli_put_clean(stderr, refs[i]);
-			fputs(": nothing removed\n", stderr);
+			fputs(_(": nothing removed\n"), stderr);
 			return 2;
 		}
 	if (o->inbox == NULL) {
-		fputs(CLI_NAME ": say which inbox: -c CONF or --inbox FILE\n", stderr);
+		fputs(_("kaa-inbox: say which inbox: -c CONF or --inbox FILE\n"), stderr);
 		return 2;
 	}
 	if ((rc = inbox_open(o->inbox, 0, 0, &ib)) == INBOX_OK) {
@@ -73,10 +73,11 @@ static int remove_refs(const struct cli_opts *o, char **refs, size_t n)
 		inbox_close(ib);
 	}
 	if (rc != INBOX_OK) {
-		fprintf(stderr, CLI_NAME ": ack: %s: %s: nothing removed\n", o->inbox,
+		fprintf(stderr, _("kaa-inbox: ack: %s: %s: nothing removed\n"), o->inbox,
 		    inbox_strerror(rc));
 		return 1;
 	}
+	/* Not translated: pull reads this line over ssh. */
 	printf("removed %zu of %zu\n", removed, n);
 	return 0;
 }
@@ -104,16 +105,16 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_ack = {
 	.name = "ack",
 	.synopsis = "(-c CONF | --inbox FILE) [REF...]",
-	.summary = "on the web host: remove rows the archive has (pull does this)",
+	.summary = N_("on the web host: remove rows the archive has (pull does this)"),
 	.about =
-	"Remove from the inbox the submissions with these references (given as\n"
+	N_("Remove from the inbox the submissions with these references (given as\n"
 	"arguments, else read from stdin, one a line), overwriting them on disk,\n"
 	"in one transaction: all or none. A reference that is not in the inbox\n"
 	"is skipped. Prints \"removed N of M\". 'pull' runs this on the web host\n"
 	"only after the coordinator's archive has committed the rows.\n"
 	"\n"
 	"Exit status: 0 done; 1 the inbox could not be changed (nothing was);\n"
-	"2 usage, or something that is not a reference (nothing was removed).",
+	"2 usage, or something that is not a reference (nothing was removed)."),
 	.options = options,
 	.max_args = INT_MAX,
 	.run = run,

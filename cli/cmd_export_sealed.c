@@ -17,9 +17,9 @@ struct export {
 static void skipped(struct export *x, const struct inbox_entry *meta,
     const char *why)
 {
-	fprintf(stderr, CLI_NAME ": export-sealed: row %lld (reference ", meta->id);
+	fprintf(stderr, _("kaa-inbox: export-sealed: row %lld (reference "), meta->id);
 	cli_put_meta(stderr, meta->ref, cli_valid_ref);
-	fprintf(stderr, "): %s: not sent, left in the inbox\n", why);
+	fprintf(stderr, _("): %s: not sent, left in the inbox\n"), why);
 	x->skipped++;
 }
 
@@ -32,7 +32,7 @@ static int put_entry(const struct inbox_entry *meta, void *arg)
 	/* Fetched by its reference: only one of the canonical form names
 	 * exactly this row. */
 	if (!cli_valid_ref(meta->ref)) {
-		skipped(x, meta, "its reference is not of the form XXXX-XXXX-XXXX");
+		skipped(x, meta, _("its reference is not of the form XXXX-XXXX-XXXX"));
 		return 0;
 	}
 	if ((rc = inbox_get(x->ib, meta->ref, &e)) != INBOX_OK) {
@@ -40,13 +40,13 @@ static int put_entry(const struct inbox_entry *meta, void *arg)
 		return 0;
 	}
 	if (e.id != meta->id)
-		skipped(x, meta, "its reference is not unique");
+		skipped(x, meta, _("its reference is not unique"));
 	else if (cli_stream_put(stdout, &e) == 0)
 		x->rows++;
 	else if (ferror(stdout))
 		x->failed = 1;
 	else
-		skipped(x, meta, "a value is not UTF-8");
+		skipped(x, meta, _("a value is not UTF-8"));
 	inbox_entry_clear(&e);
 	return x->failed;
 }
@@ -71,7 +71,7 @@ static int run(struct cli_opts *o)
 		return 1;   /* no END line: the reader knows it is incomplete */
 	}
 	if (x.failed || cli_stream_put_end(stdout, x.rows) != 0) {
-		fputs(CLI_NAME ": export-sealed: cannot write to stdout\n", stderr);
+		fputs(_("kaa-inbox: export-sealed: cannot write to stdout\n"), stderr);
 		return 1;
 	}
 	return x.skipped > 0 ? 1 : 0;
@@ -84,16 +84,16 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_export_sealed = {
 	.name = "export-sealed",
 	.synopsis = "(-c CONF | --inbox FILE)",
-	.summary = "on the web host: write the inbox's sealed rows for pull",
+	.summary = N_("on the web host: write the inbox's sealed rows for pull"),
 	.about =
-	"Write every row of the inbox, still sealed, to stdout as a stream for\n"
-	"'" CLI_NAME " pull' (the format is in include/cli.h: a version line,\n"
+	N_("Write every row of the inbox, still sealed, to stdout as a stream for\n"
+	"'kaa-inbox pull' (the format is in include/cli.h: a version line,\n"
 	"one JSON object a row with the sealed data in base64, an END line with\n"
 	"the count). The inbox is read in one read transaction and not changed;\n"
 	"no secret key is needed. 'pull' runs this on the web host over ssh.\n"
 	"\n"
 	"Exit status: 0 every row sent; 1 a row could not be sent (said on\n"
-	"stderr; the others were) or the inbox could not be read; 2 usage.",
+	"stderr; the others were) or the inbox could not be read; 2 usage."),
 	.options = options,
 	.max_args = 0,
 	.run = run,

@@ -10,7 +10,7 @@
  * passphrase left in the environment is no secret. */
 static int read_new_pass(const struct cli_opts *o, char **pass, size_t *len)
 {
-	int rc = pass_read(o->pass_fd, "Passphrase for the new secret key: ",
+	int rc = pass_read(o->pass_fd, _("Passphrase for the new secret key: "),
 	    PASS_CONFIRM | (o->kdf == KEY_KDF_MODERATE ? PASS_NO_ENV : 0), pass, len);
 
 	if (rc != PASS_OK) {
@@ -19,7 +19,7 @@ static int read_new_pass(const struct cli_opts *o, char **pass, size_t *len)
 	}
 	if (*len < 8) {
 		pass_free(*pass);
-		fputs(CLI_NAME ": the passphrase must be at least 8 characters\n", stderr);
+		fputs(_("kaa-inbox: the passphrase must be at least 8 characters\n"), stderr);
 		return 1;
 	}
 	return 0;
@@ -34,8 +34,8 @@ static int run(struct cli_opts *o)
 	int rc;
 
 	if (o->secret_key == NULL || o->public_key == NULL) {
-		fputs(CLI_NAME ": keygen needs --secret FILE and --public FILE "
-		    "(or -c CONF that lists one public key)\n", stderr);
+		fputs(_("kaa-inbox: keygen needs --secret FILE and --public FILE "
+		    "(or -c CONF that lists one public key)\n"), stderr);
 		return 2;
 	}
 	if ((rc = read_new_pass(o, &pass, &len)) != 0)
@@ -52,8 +52,8 @@ static int run(struct cli_opts *o)
 		fprintf(stderr, CLI_NAME ": keygen: %s\n", key_strerror(rc));
 		return 1;
 	}
-	printf("key %s\npublic key: %s (copy to the web host)\n"
-	    "secret key: %s (keep it here; never on the web host)\n",
+	printf(_("key %s\npublic key: %s (copy to the web host)\n"
+	    "secret key: %s (keep it here; never on the web host)\n"),
 	    pk.id, o->public_key, o->secret_key);
 	return 0;
 }
@@ -66,15 +66,15 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_keygen = {
 	.name = "keygen",
 	.synopsis = "--secret FILE (--public FILE | -c CONF) [--kdf interactive]",
-	.summary = "make a keypair: the public key for the web host, the secret key for you",
+	.summary = N_("make a keypair: the public key for the web host, the secret key for you"),
 	.about =
-	"Make a keypair. The public key file goes to the web host; the secret\n"
+	N_("Make a keypair. The public key file goes to the web host; the secret\n"
 	"key file, encrypted with a passphrase, stays with you (mode 0600).\n"
 	"Neither file is ever overwritten.\n"
 	"\n"
 	"The passphrase is asked for twice at the terminal, without echo, or read\n"
 	"from --passphrase-fd. KAA_PASSPHRASE is taken only with --kdf\n"
-	"interactive (demo and test keys).",
+	"interactive (demo and test keys)."),
 	.options = options,
 	.max_args = 0,
 	.run = run,

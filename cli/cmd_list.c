@@ -23,16 +23,16 @@ static int print_entry(const struct inbox_entry *e, void *arg)
 	int *count = arg;
 
 	if ((*count)++ == 0) {
-		print_cell("REFERENS", NULL, 14);
-		print_cell("FORMULÄR", NULL, 16);
-		print_cell("MOTTAGET (UTC)", NULL, 20);
-		print_cell("STATUS", NULL, 9);
-		puts("NYCKLAR");
+		print_cell(_("REFERENCE"), NULL, 14);
+		print_cell(_("FORM"), NULL, 16);
+		print_cell(_("RECEIVED (UTC)"), NULL, 20);
+		print_cell(_("STATUS"), NULL, 12);
+		puts(_("KEYS"));
 	}
 	print_cell(e->ref, cli_valid_ref, 14);
 	print_cell(e->kind, cli_valid_kind, 16);
 	print_cell(e->received, cli_valid_time, 20);
-	print_cell(e->acked ? "kvitterad" : "ny", NULL, 9);
+	print_cell(e->acked ? _("acknowledged") : _("new"), NULL, 12);
 	cli_put_meta(stdout, e->key_id, cli_valid_key_ids);
 	putchar('\n');
 	return 0;
@@ -40,7 +40,7 @@ static int print_entry(const struct inbox_entry *e, void *arg)
 
 /* --- the archive --------------------------------------------------------------- */
 
-/* A column of the archive's table: its heading, its width on a terminal,
+/* A column of the archive's table: its heading (N_), its width on a terminal,
  * its value in r and the form that value must have (NULL: our own words,
  * or a name the coordinator typed). */
 struct column {
@@ -59,13 +59,13 @@ static const char *c_by(const struct archive_record *r) { return r->status_by; }
 static const char *c_at(const struct archive_record *r) { return r->status_at; }
 
 static const struct column columns[] = {
-	{ "REFERENS", 14, c_ref, cli_valid_ref },
-	{ "KOMMUN", 14, c_mun, NULL },
-	{ "FORMULÄR", 16, c_kind, cli_valid_kind },
-	{ "MOTTAGET (UTC)", 20, c_received, cli_valid_time },
-	{ "STATUS", 11, c_status, NULL },
-	{ "ÄNDRAD AV", 16, c_by, NULL },
-	{ "ÄNDRAD (UTC)", 0, c_at, NULL },
+	{ N_("REFERENCE"), 14, c_ref, cli_valid_ref },
+	{ N_("MUNICIPALITY"), 14, c_mun, NULL },
+	{ N_("FORM"), 16, c_kind, cli_valid_kind },
+	{ N_("RECEIVED (UTC)"), 20, c_received, cli_valid_time },
+	{ N_("STATUS"), 11, c_status, NULL },
+	{ N_("CHANGED BY"), 16, c_by, NULL },
+	{ N_("CHANGED (UTC)"), 0, c_at, NULL },
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -83,7 +83,7 @@ static void print_line(const struct listing *l, const struct archive_record *r)
 	int n;
 
 	for (i = 0; i < NCOLUMNS; i++) {
-		v = r == NULL ? columns[i].heading : columns[i].value(r);
+		v = r == NULL ? _(columns[i].heading) : columns[i].value(r);
 		n = r != NULL && columns[i].valid != NULL ?
 		    cli_put_meta(stdout, v, columns[i].valid) : cli_put_clean(stdout, v);
 		if (i + 1 == NCOLUMNS)
@@ -123,7 +123,7 @@ static int list_archive(const struct cli_opts *o)
 		return 1;
 	}
 	if (l.rows == 0 && !l.tsv)
-		puts("Inga poster.");
+		puts(_("No records."));
 	return 0;
 }
 
@@ -135,8 +135,8 @@ static int run(struct cli_opts *o)
 	if (o->archive_given)
 		return list_archive(o);
 	if (o->kind || o->from || o->to || o->status >= 0 || o->municipality) {
-		fputs(CLI_NAME ": list: the filters are for the archive: give "
-		    "--archive FILE\n", stderr);
+		fputs(_("kaa-inbox: list: the filters are for the archive: give "
+		    "--archive FILE\n"), stderr);
 		return 2;
 	}
 	if ((rc = cli_open_inbox(o, &ib)) != 0)
@@ -149,7 +149,7 @@ static int run(struct cli_opts *o)
 		return 1;
 	}
 	if (count == 0)
-		puts("Inkorgen är tom.");
+		puts(_("The inbox is empty."));
 	return 0;
 }
 
@@ -162,9 +162,9 @@ const struct cli_command cli_cmd_list = {
 	.name = "list",
 	.synopsis = "(-c CONF | --inbox FILE) | --archive FILE [--kind KIND]\n"
 	"       [--status STATUS] [--from DATE] [--to DATE] [--municipality ID]",
-	.summary = "list the inbox's submissions, or the archive's records",
+	.summary = N_("list the inbox's submissions, or the archive's records"),
 	.about =
-	"List the inbox's submissions: reference, form, time received (UTC),\n"
+	N_("List the inbox's submissions: reference, form, time received (UTC),\n"
 	"status and the ids of the keys each is sealed to. Nothing is decrypted\n"
 	"and the inbox is not changed. A value that is not of the form the\n"
 	"e-service writes is shown in quotes, escaped.\n"
@@ -173,7 +173,7 @@ const struct cli_command cli_cmd_list = {
 	"received first: reference, municipality, form, received (UTC), status,\n"
 	"who set it and when; only those the filters select. On a terminal the\n"
 	"columns are aligned; into a pipe or file they are separated by tabs,\n"
-	"under one line of headings (nothing at all if no record is selected).",
+	"under one line of headings (nothing at all if no record is selected)."),
 	.options = options,
 	.max_args = 0,
 	.run = run,

@@ -174,7 +174,7 @@ static pid_t spawn(char *const argv[], const struct cli_opts *o, int in,
 	signal(SIGPIPE, SIG_DFL);
 	if (argv != NULL) {
 		execvp(argv[0], argv);
-		fprintf(stderr, CLI_NAME ": pull: cannot run %s: %s\n", argv[0],
+		fprintf(stderr, _("kaa-inbox: pull: cannot run %s: %s\n"), argv[0],
 		    strerror(errno));
 		_exit(127);
 	}
@@ -209,7 +209,7 @@ static void relay_stderr(FILE *f)
 	text[n] = '\0';
 	if (n == 0)
 		return;
-	fputs(CLI_NAME ": pull: from ssh: ", stderr);
+	fputs(_("kaa-inbox: pull: from ssh: "), stderr);
 	cli_put_json(stderr, text);
 	putc('\n', stderr);
 }
@@ -240,8 +240,8 @@ static int keep_ref(struct pull *p, const char *ref)
 
 static void report_bad(const struct cli_stream *s, const char *why)
 {
-	fprintf(stderr, CLI_NAME ": pull: row %ld of the stream: %s: skipped "
-	    "(it stays on the web host)\n", s->rows, why);
+	fprintf(stderr, _("kaa-inbox: pull: row %ld of the stream: %s: skipped "
+	    "(it stays on the web host)\n"), s->rows, why);
 }
 
 /* Reads the stream from in into the archive (inside the caller's
@@ -272,8 +272,8 @@ static int import(struct pull *p, FILE *in)
 	}
 	cli_stream_free(&s);
 	if (rc != ARCHIVE_OK) {
-		fprintf(stderr, CLI_NAME ": pull: the archive: %s: nothing was "
-		    "imported or acknowledged\n", archive_strerror(rc));
+		fprintf(stderr, _("kaa-inbox: pull: the archive: %s: nothing was "
+		    "imported or acknowledged\n"), archive_strerror(rc));
 		return -1;
 	}
 	return item;
@@ -297,7 +297,7 @@ static int fetch(const struct cli_opts *o, const struct source *src,
 	    pipe(fds) != 0 ||
 	    (local.inbox = src->path,
 	    pid = spawn(av, &local, -1, fds[1], err ? fileno(err) : -1)) < 0) {
-		fprintf(stderr, CLI_NAME ": pull: cannot start the export: %s\n",
+		fprintf(stderr, _("kaa-inbox: pull: cannot start the export: %s\n"),
 		    strerror(errno));
 		status = -1;
 	} else {
@@ -330,14 +330,17 @@ static int fetch(const struct cli_opts *o, const struct source *src,
 	if (item == -1 && status != -1)
 		return 1;   /* said */
 	if (item == CLI_STREAM_EHEADER && status == 0)
-		fputs(CLI_NAME ": pull: the web host sent no sealed stream (is its "
+		fputs(_("kaa-inbox: pull: the web host sent no sealed stream (is its "
 		    "kaa-inbox too old or too new?): nothing was imported or "
-		    "acknowledged\n", stderr);
+		    "acknowledged\n"), stderr);
 	else if (status != -1)
-		fprintf(stderr, CLI_NAME ": pull: the export %s before the whole "
-		    "inbox was read (exit status %d): nothing was imported or "
-		    "acknowledged; pull again\n", src->host[0] ?
-		    "over ssh was cut off or failed" : "failed", status);
+		fprintf(stderr, src->host[0] ?
+		    _("kaa-inbox: pull: the export over ssh was cut off or failed "
+		    "before the whole inbox was read (exit status %d): nothing was "
+		    "imported or acknowledged; pull again\n") :
+		    _("kaa-inbox: pull: the export failed before the whole inbox was "
+		    "read (exit status %d): nothing was imported or acknowledged; "
+		    "pull again\n"), status);
 	return 1;
 }
 
@@ -369,9 +372,9 @@ static int acknowledge(const struct cli_opts *o, const struct source *src,
 		}
 		free(refs);
 		if (status != INBOX_OK)
-			fprintf(stderr, CLI_NAME ": pull: %s: %s: the rows are in the "
+			fprintf(stderr, _("kaa-inbox: pull: %s: %s: the rows are in the "
 			    "archive but still in the inbox (the next pull removes "
-			    "them)\n", src->path, inbox_strerror(status));
+			    "them)\n"), src->path, inbox_strerror(status));
 		return status != INBOX_OK;
 	}
 	if ((err = tmpfile()) != NULL && (out = tmpfile()) != NULL &&
@@ -403,9 +406,9 @@ static int acknowledge(const struct cli_opts *o, const struct source *src,
 		fclose(err);
 	}
 	if (status != 0)
-		fprintf(stderr, CLI_NAME ": pull: the acknowledgement over ssh failed "
+		fprintf(stderr, _("kaa-inbox: pull: the acknowledgement over ssh failed "
 		    "(exit status %d): the rows are in the archive but still on the "
-		    "web host (the next pull removes them)\n", status);
+		    "web host (the next pull removes them)\n"), status);
 	return status != 0;
 }
 
@@ -417,20 +420,20 @@ static int run(struct cli_opts *o)
 	int rc;
 
 	if (o->nargs != 1) {
-		fputs(CLI_NAME ": pull needs one SOURCE: an inbox file or "
-		    "ssh://[user@]host[:port]/path/to/inbox.sqlite\n", stderr);
+		fputs(_("kaa-inbox: pull needs one SOURCE: an inbox file or "
+		    "ssh://[user@]host[:port]/path/to/inbox.sqlite\n"), stderr);
 		return 2;
 	}
 	if (parse_source(o->args[0], &src) != 0) {
-		fputs(CLI_NAME ": pull: not an inbox path or "
-		    "ssh://[user@]host[:port]/path: ", stderr);
+		fputs(_("kaa-inbox: pull: not an inbox path or "
+		    "ssh://[user@]host[:port]/path: "), stderr);
 		cli_put_json(stderr, o->args[0]);
 		putc('\n', stderr);
 		return 2;
 	}
 	if ((p.municipality = cli_municipality(o)) == NULL) {
-		fputs(CLI_NAME ": pull: say which municipality the inbox is: -c CONF "
-		    "or --municipality ID\n", stderr);
+		fputs(_("kaa-inbox: pull: say which municipality the inbox is: -c CONF "
+		    "or --municipality ID\n"), stderr);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);   /* a cut connection is an error to report */
@@ -441,8 +444,8 @@ static int run(struct cli_opts *o)
 	archive_close(p.a);
 	free(p.refs);
 	if (rc == 0 || p.nrefs > 0)
-		printf("%ld new, %ld already in the archive, %ld rejected; %zu removed "
-		    "from the inbox\n", p.added, p.had, p.bad, removed);
+		printf(_("%ld new, %ld already in the archive, %ld rejected; %zu removed "
+		    "from the inbox\n"), p.added, p.had, p.bad, removed);
 	return rc != 0 || p.bad > 0;
 }
 
@@ -454,9 +457,9 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_pull = {
 	.name = "pull",
 	.synopsis = "(-c CONF | --municipality ID) [--archive FILE] SOURCE",
-	.summary = "move the web host's inbox, still sealed, into your archive",
+	.summary = N_("move the web host's inbox, still sealed, into your archive"),
 	.about =
-	"Copy every submission of the inbox SOURCE, still sealed, into your\n"
+	N_("Copy every submission of the inbox SOURCE, still sealed, into your\n"
 	"archive, then remove them from the inbox. SOURCE is the inbox file, or\n"
 	"ssh://[user@]host[:port]/path/to/inbox.sqlite on the web host: there\n"
 	"ssh (BatchMode: keys, no password prompt) runs 'kaa-inbox export-sealed'\n"
@@ -469,7 +472,7 @@ const struct cli_command cli_cmd_pull = {
 	"\n"
 	"Exit status: 0 every row pulled and removed; 1 something failed or a\n"
 	"row was rejected (said on stderr; what was not acknowledged is still\n"
-	"in the inbox); 2 usage.",
+	"in the inbox); 2 usage."),
 	.options = options,
 	.max_args = 1,
 	.run = run,

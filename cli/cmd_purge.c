@@ -16,8 +16,8 @@ static int run(struct cli_opts *o)
 	int rc;
 
 	if (days <= 0) {
-		fputs(CLI_NAME ": purge needs --older-than DAYS (e.g. 365d) or -c "
-		    "CONF (its inbox.retention_days)\n", stderr);
+		fputs(_("kaa-inbox: purge needs --older-than DAYS (e.g. 365d) or -c "
+		    "CONF (its inbox.retention_days)\n"), stderr);
 		return 2;
 	}
 	cut = time(NULL) - (time_t)days * 86400;
@@ -28,11 +28,12 @@ static int run(struct cli_opts *o)
 	rc = archive_purge(a, before, &count);
 	archive_close(a);
 	if (rc != ARCHIVE_OK) {
-		fprintf(stderr, CLI_NAME ": purge: %s: nothing was deleted\n",
+		fprintf(stderr, _("kaa-inbox: purge: %s: nothing was deleted\n"),
 		    archive_strerror(rc));
 		return 1;
 	}
-	printf("%ld deleted (received before %s: older than %ld days)\n", count, before, days);
+	printf(_("%ld deleted (received before %s: older than %ld days)\n"), count,
+	    before, days);
 	return 0;
 }
 
@@ -43,15 +44,15 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_purge = {
 	.name = "purge",
 	.synopsis = "(-c CONF | --archive FILE) [--older-than DAYS]",
-	.summary = "delete the archive's records older than the retention period",
+	.summary = N_("delete the archive's records older than the retention period"),
 	.about =
-	"Delete from the archive every record received more than DAYS days ago\n"
+	N_("Delete from the archive every record received more than DAYS days ago\n"
 	"(--older-than 365d; default: the configuration's inbox.retention_days,\n"
 	"the municipality's decision on deletion), overwriting them on disk, in\n"
 	"one transaction. Prints how many were deleted.\n"
 	"\n"
 	"Exit status: 0 done (also when nothing was old enough); 1 the archive\n"
-	"could not be changed (nothing was deleted); 2 usage.",
+	"could not be changed (nothing was deleted); 2 usage."),
 	.options = options,
 	.max_args = 0,
 	.run = run,

@@ -52,6 +52,50 @@ static void print_field(const char *label, const struct form_field *f,
 	putchar('\n');
 }
 
+/* The columns s takes: its UTF-8 characters (our own words only). */
+static int text_width(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A label of the row's metadata after before, padded to width w plus two
+ * columns. */
+static void put_label(const char *before, const char *label, int w)
+{
+	printf("%s%s%*s", before, label, w - text_width(label) + 2, "");
+}
+
+/* The row's metadata, a label a line, the values lined up after the
+ * longest label in the user's language. */
+static void print_meta(const struct inbox_entry *e, const struct form_spec *spec)
+{
+	const char *ref = _("Reference:"), *form = _("Form:"),
+	    *received = _("Received:"), *keys = _("Keys:");
+	const char *labels[] = { ref, form, received, keys };
+	int i, w = 0;
+
+	for (i = 0; i < 4; i++)
+		if (text_width(labels[i]) > w)
+			w = text_width(labels[i]);
+	put_label("", ref, w);
+	cli_put_meta(stdout, e->ref, cli_valid_ref);
+	put_label("\n", form, w);
+	if (spec != NULL)
+		fputs(spec->title, stdout);
+	else
+		cli_put_meta(stdout, e->kind, cli_valid_kind);
+	put_label("\n", received, w);
+	cli_put_meta(stdout, e->received, cli_valid_time);
+	fputs(" (UTC)", stdout);
+	put_label("\n", keys, w);
+	cli_put_meta(stdout, e->key_id, cli_valid_key_ids);
+	fputs("\n\n", stdout);
+}
+
 /* The record's fields with the form's labels, in the form's order; then any
  * field the form does not have (another version of the form, or a web host
  * that lies) under its raw name — all of them if this program does not
@@ -63,18 +107,7 @@ static void print_record(const struct inbox_entry *e,
 	const char *name;
 	size_t i;
 
-	fputs("Referens:  ", stdout);
-	cli_put_meta(stdout, e->ref, cli_valid_ref);
-	fputs("\nFormulär:  ", stdout);
-	if (spec != NULL)
-		fputs(spec->title, stdout);
-	else
-		cli_put_meta(stdout, e->kind, cli_valid_kind);
-	fputs("\nMottaget:  ", stdout);
-	cli_put_meta(stdout, e->received, cli_valid_time);
-	fputs(" (UTC)\nNycklar:   ", stdout);
-	cli_put_meta(stdout, e->key_id, cli_valid_key_ids);
-	fputs("\n\n", stdout);
+	print_meta(e, spec);
 	for (i = 0; spec != NULL && i < spec->nfields; i++)
 		if ((v = json_object_get(fields, spec->fields[i].name)) != NULL)
 			print_field(spec->fields[i].label, &spec->fields[i], v);
@@ -160,11 +193,11 @@ static void report_closed(const struct inbox_entry *e,
 	cli_put_meta(stderr, e->ref, cli_valid_ref);
 	fputs(": ", stderr);
 	if (err == KEY_ENOTFORME)
-		fprintf(stderr, "this record is not sealed to your key (key id %s; "
-		    "it is sealed to ", mine.id);
+		fprintf(stderr, _("this record is not sealed to your key (key id %s; "
+		    "it is sealed to "), mine.id);
 	else
-		fprintf(stderr, "%s: the record or its metadata is damaged or was "
-		    "changed (your key %s; sealed to ", key_strerror(err), mine.id);
+		fprintf(stderr, _("%s: the record or its metadata is damaged or was "
+		    "changed (your key %s; sealed to "), key_strerror(err), mine.id);
 	cli_put_meta(stderr, e->key_id, cli_valid_key_ids);
 	fputs(")\n", stderr);
 }
@@ -202,9 +235,9 @@ static int misrouted(const struct cli_opts *o, const struct inbox_entry *e,
 		return 0;
 	fputs(CLI_NAME ": ", stderr);
 	cli_put_meta(stderr, e->ref, cli_valid_ref);
-	fputs(": the record is for the municipality ", stderr);
+	fputs(_(": the record is for the municipality "), stderr);
 	cli_put_json(stderr, v);
-	fprintf(stderr, ", not \"%s\": it is in the wrong inbox\n", o->config->id);
+	fprintf(stderr, _(", not \"%s\": it is in the wrong inbox\n"), o->config->id);
 	return 1;
 }
 
@@ -229,7 +262,7 @@ static int show_entry(const struct cli_opts *o, const struct inbox_entry *e,
 	if (rec == NULL || form == NULL || strcmp(form, e->kind) != 0) {
 		fputs(CLI_NAME ": ", stderr);
 		cli_put_meta(stderr, e->ref, cli_valid_ref);
-		fputs(": the record is damaged\n", stderr);
+		fputs(_(": the record is damaged\n"), stderr);
 		rc = 1;
 	} else {
 		spec = entry_form(o, e->kind, &copy);
@@ -301,7 +334,7 @@ static int run(struct cli_opts *o)
 	int rc;
 
 	if (o->nargs != 1 || o->secret_key == NULL) {
-		fputs(CLI_NAME ": show needs --secret FILE and one reference\n", stderr);
+		fputs(_("kaa-inbox: show needs --secret FILE and one reference\n"), stderr);
 		return 2;
 	}
 	if ((rc = find_entry(o, &e)) != 0)
@@ -323,9 +356,9 @@ const struct cli_command cli_cmd_show = {
 	.name = "show",
 	.synopsis = "(-c CONF | --inbox FILE | --archive FILE [--municipality ID])\n"
 	"       --secret FILE [--json] REF",
-	.summary = "decrypt and show one submission with your secret key",
+	.summary = N_("decrypt and show one submission with your secret key"),
 	.about =
-	"Decrypt and show the submission with reference REF, with your secret\n"
+	N_("Decrypt and show the submission with reference REF, with your secret\n"
 	"key: any one of the municipality's coordinators' keys. School notices\n"
 	"print with the form's labels. The inbox is not changed.\n"
 	"With --archive, the record is read from your archive instead (see\n"
@@ -333,7 +366,7 @@ const struct cli_command cli_cmd_show = {
 	"several.\n"
 	"\n"
 	"The passphrase is read from --passphrase-fd, else from the environment\n"
-	"variable KAA_PASSPHRASE, else from the terminal without echo.",
+	"variable KAA_PASSPHRASE, else from the terminal without echo."),
 	.options = options,
 	.max_args = 1,
 	.run = run,

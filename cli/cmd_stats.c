@@ -15,11 +15,11 @@
  * three come from the row's metadata, the others from the opened record's
  * field of that name. */
 static const struct dim { const char *name, *heading; } dims[] = {
-	{ "form", "Formulär" },
-	{ "month", "Månad (mottaget, UTC)" },
-	{ "municipality", "Kommun" },
-	{ "sysselsattning", "Sysselsättning (ungdomarnas formulär)" },
-	{ "anledning", "Anledning (skolornas anmälan)" },
+	{ "form", N_("Form") },
+	{ "month", N_("Month (received, UTC)") },
+	{ "municipality", N_("Municipality") },
+	{ "sysselsattning", N_("Occupation (the youth form)") },
+	{ "anledning", N_("Reason (the schools' notice)") },
 };
 #define NDIMS (sizeof(dims) / sizeof(dims[0]))
 #define FIRST_FIELD 3
@@ -81,8 +81,8 @@ static int count_record(const struct archive_record *r, void *arg)
 		st->unopened++;
 		fputs(CLI_NAME ": ", stderr);
 		cli_put_meta(stderr, r->entry.ref, cli_valid_ref);
-		fprintf(stderr, ": %s: not counted by its fields\n",
-		    rc == KEY_ENOTFORME ? "not sealed to your key" : key_strerror(rc));
+		fprintf(stderr, _(": %s: not counted by its fields\n"),
+		    rc == KEY_ENOTFORME ? _("not sealed to your key") : key_strerror(rc));
 		return 0;
 	}
 	rec = json_loadb(plain, len, 0, NULL);
@@ -99,12 +99,13 @@ static void print_table(const struct stats *st)
 	size_t d;
 	int w;
 
-	printf("Poster: %ld", st->records);
 	if (st->unopened > 0)
-		printf(" (%ld kunde inte öppnas med din nyckel)", st->unopened);
-	putchar('\n');
+		printf(_("Records: %ld (%ld could not be opened with your key)\n"),
+		    st->records, st->unopened);
+	else
+		printf(_("Records: %ld\n"), st->records);
 	for (d = 0; d < NDIMS; d++) {
-		printf("\n%s\n", dims[d].heading);
+		printf("\n%s\n", _(dims[d].heading));
 		if (json_object_size(st->counts[d]) == 0)
 			puts("  -");
 		json_object_foreach(st->counts[d], value, n) {
@@ -153,7 +154,7 @@ static int run(struct cli_opts *o)
 	int rc;
 
 	if (o->secret_key == NULL) {
-		fputs(CLI_NAME ": stats needs --secret FILE\n", stderr);
+		fputs(_("kaa-inbox: stats needs --secret FILE\n"), stderr);
 		return 2;
 	}
 	if ((rc = cli_open_archive(o, ARCHIVE_READONLY, &a)) != 0 ||
@@ -189,9 +190,9 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_stats = {
 	.name = "stats",
 	.synopsis = "(-c CONF | --archive FILE) --secret FILE [--json] [filters]",
-	.summary = "count the archive's records: form, occupation, reason, month",
+	.summary = N_("count the archive's records: form, occupation, reason, month"),
 	.about =
-	"Count the archive's records (those the filters of 'list --archive'\n"
+	N_("Count the archive's records (those the filters of 'list --archive'\n"
 	"select) per form, month received, municipality, and, opened with your\n"
 	"key, per occupation (the youth form's sysselsattning) and reason (the\n"
 	"school notice's anledning). Values are the forms' own (e.g. arbete).\n"
@@ -201,7 +202,7 @@ const struct cli_command cli_cmd_stats = {
 	"counted only by its metadata.\n"
 	"\n"
 	"Exit status: 0 every record counted; 1 a record did not open (the\n"
-	"others are counted) or the archive or key could not be read; 2 usage.",
+	"others are counted) or the archive or key could not be read; 2 usage."),
 	.options = options,
 	.max_args = 0,
 	.run = run,

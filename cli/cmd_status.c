@@ -24,8 +24,8 @@ static int run(struct cli_opts *o)
 	int rc, status;
 
 	if (o->nargs != 2 || (status = archive_status_parse(o->args[1])) < 0) {
-		fputs(CLI_NAME ": status needs a reference and new, in-progress or "
-		    "done\n", stderr);
+		fputs(_("kaa-inbox: status needs a reference and new, in-progress or "
+		    "done\n"), stderr);
 		return 2;
 	}
 	if ((rc = cli_open_archive(o, 0, &a)) != 0)
@@ -36,7 +36,7 @@ static int run(struct cli_opts *o)
 		fputs(CLI_NAME ": ", stderr);
 		cli_put_clean(stderr, o->args[0]);
 		fprintf(stderr, ": %s\n", rc == ARCHIVE_EARG ?
-		    "not a reference XXXX-XXXX-XXXX, or a name too long" :
+		    _("not a reference XXXX-XXXX-XXXX, or a name too long") :
 		    archive_strerror(rc));
 		return 1;
 	}
@@ -51,15 +51,15 @@ static const struct cli_option *const options[] = {
 const struct cli_command cli_cmd_status = {
 	.name = "status",
 	.synopsis = "(-c CONF | --archive FILE) [--who NAME] REF new|in-progress|done",
-	.summary = "mark a record of the archive new, in progress or done",
+	.summary = N_("mark a record of the archive new, in progress or done"),
 	.about =
-	"Set the status of the archive's record REF: new, in-progress or done,\n"
+	N_("Set the status of the archive's record REF: new, in-progress or done,\n"
 	"with who set it (--who, else your login name) and when. 'list\n"
 	"--archive' shows them. --municipality picks the record if the\n"
 	"reference is in the archive for several municipalities.\n"
 	"\n"
 	"Exit status: 0 set; 1 no such record, or the archive could not be\n"
-	"changed; 2 usage.",
+	"changed; 2 usage."),
 	.options = options,
 	.max_args = 2,
 	.run = run,

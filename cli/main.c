@@ -3,6 +3,7 @@
  * Runs on the coordinator's machine, where the secret key is. This file is
  * only the table of commands and the help; each command is its own file
  * (cli/cmd_*.c, see cli.h). */
+#include <locale.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "cli_out.h"
 #include "form.h"
+#include "i18n.h"
 
 static const struct cli_command *const commands[] = {
 	&cli_cmd_keygen,
@@ -19,6 +21,8 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_status,
 	&cli_cmd_purge,
 	&cli_cmd_stats,
+	&cli_cmd_export,
+	&cli_cmd_rekey,
 	&cli_cmd_export_sealed,
 	&cli_cmd_ack,
 };
@@ -38,16 +42,16 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: " CLI_NAME " COMMAND [options]\n\ncommands:\n", f);
+	fprintf(f, _("usage: %s COMMAND [options]\n\ncommands:\n"), CLI_NAME);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-15s%s\n", commands[i]->name, commands[i]->summary);
-	fputs("\n"
-	    CLI_NAME " help COMMAND, or " CLI_NAME " COMMAND --help, shows a\n"
+		fprintf(f, "  %-15s%s\n", commands[i]->name, _(commands[i]->summary));
+	fputs(_("\n"
+	    "kaa-inbox help COMMAND, or kaa-inbox COMMAND --help, shows a\n"
 	    "command's options.\n"
 	    "\n"
 	    "The passphrase is read from --passphrase-fd, else from the environment\n"
 	    "variable KAA_PASSPHRASE (demo and test keys), else from the terminal\n"
-	    "without echo. It is never taken from the command line.\n", f);
+	    "without echo. It is never taken from the command line.\n"), f);
 }
 
 /* kaa-inbox help [COMMAND] */
@@ -60,7 +64,8 @@ static int help(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 3 || (c = find(argv[2])) == NULL) {
-		fputs(CLI_NAME ": help: no such command: ", stderr);
+		/* TRANSLATORS: the command's name follows. */
+		fputs(_("kaa-inbox: help: no such command: "), stderr);
 		cli_put_clean(stderr, argv[2]);
 		fputs("\n\n", stderr);
 		usage(stderr);
@@ -74,6 +79,11 @@ int main(int argc, char **argv)
 {
 	const struct cli_command *c;
 
+	/* The messages in the user's language; numbers stay as C writes them. */
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	bindtextdomain(I18N_DOMAIN, LOCALEDIR);
+	textdomain(I18N_DOMAIN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -82,14 +92,15 @@ int main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0)
 		return help(argc, argv);
 	if ((c = find(argv[1])) == NULL) {
-		fputs(CLI_NAME ": unknown command: ", stderr);
+		/* TRANSLATORS: the word typed follows. */
+		fputs(_("kaa-inbox: unknown command: "), stderr);
 		cli_put_clean(stderr, argv[1]);
 		fputs("\n\n", stderr);
 		usage(stderr);
 		return 2;
 	}
 	if (sodium_init() < 0) {
-		fputs(CLI_NAME ": libsodium failed to start\n", stderr);
+		fputs(_("kaa-inbox: libsodium failed to start\n"), stderr);
 		return 1;
 	}
 	form_json_wipe_on_free();

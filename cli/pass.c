@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "pass.h"
 
 /* Reads one line from fd into p (cap bytes incl. NUL), byte by byte so that
@@ -148,7 +149,7 @@ int pass_read(int fd, const char *prompt, int flags, char **out, size_t *len)
 			if ((again = sodium_malloc(PASS_MAX)) == NULL)
 				rc = PASS_ENOMEM;
 			else {
-				rc = from_tty("Repeat the passphrase: ", again, PASS_MAX, &n2);
+				rc = from_tty(_("Repeat the passphrase: "), again, PASS_MAX, &n2);
 				if (rc == PASS_OK && (n2 != *len || sodium_memcmp(p, again, n2) != 0))
 					rc = PASS_EMISMATCH;
 				sodium_free(again);
@@ -171,14 +172,14 @@ void pass_free(char *p)
 const char *pass_strerror(int err)
 {
 	switch (err) {
-	case PASS_OK: return "no error";
-	case PASS_ENONE: return "no passphrase given (no terminal, no "
-	    "--passphrase-fd, no KAA_PASSPHRASE)";
-	case PASS_EREAD: return "cannot read the passphrase";
-	case PASS_EMISMATCH: return "the passphrases differ";
-	case PASS_EENV: return "KAA_PASSPHRASE is for demo and test keys "
+	case PASS_OK: return _("no error");
+	case PASS_ENONE: return _("no passphrase given (no terminal, no "
+	    "--passphrase-fd, no KAA_PASSPHRASE)");
+	case PASS_EREAD: return _("cannot read the passphrase");
+	case PASS_EMISMATCH: return _("the passphrases differ");
+	case PASS_EENV: return _("KAA_PASSPHRASE is for demo and test keys "
 	    "(--kdf interactive): type a real key's passphrase at the terminal, "
-	    "or give it with --passphrase-fd";
-	default: return "out of memory";
+	    "or give it with --passphrase-fd");
+	default: return _("out of memory");
 	}
 }

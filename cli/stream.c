@@ -88,26 +88,26 @@ static const char *decode_sealed(const char *b64, struct inbox_entry *e)
 	const char *end;
 
 	if (len == 0 || max > INBOX_ROW_MAX + 3)
-		return "the sealed data is empty or too large";
+		return _("the sealed data is empty or too large");
 	if ((e->sealed = malloc(max)) == NULL)
-		return "out of memory";
+		return _("out of memory");
 	if (sodium_base642bin(e->sealed, max, b64, len, NULL, &n, &end,
 	    sodium_base64_VARIANT_ORIGINAL) != 0 || end != b64 + len ||
 	    n == 0 || n > INBOX_ROW_MAX)
-		return "the sealed data is not base64 of a sealed record";
+		return _("the sealed data is not base64 of a sealed record");
 	e->sealed_len = n;
 	return NULL;
 }
 
 /* Copies string member name of row into dst (size bytes) if valid says it
- * has the form kaa-fcgi writes; else returns why not. */
+ * has the form kaa-fcgi writes; else returns why not (why: an N_() text). */
 static const char *take(json_t *row, const char *name, int (*valid)(const char *),
     char *dst, size_t size, const char *why)
 {
 	const char *v = json_string_value(json_object_get(row, name));
 
 	if (v == NULL || strlen(v) >= size || !valid(v))
-		return why;
+		return _(why);
 	memcpy(dst, v, strlen(v) + 1);
 	return NULL;
 }
@@ -121,26 +121,26 @@ static const char *parse_row(const char *line, size_t len, struct inbox_entry *e
 
 	memset(e, 0, sizeof(*e));
 	if (row == NULL || !json_is_object(row))
-		why = "not a row of the stream (JSON object)";
+		why = _("not a row of the stream (JSON object)");
 	else if (json_object_size(row) != 6)
-		why = "the row has other fields than a sealed record has";
+		why = _("the row has other fields than a sealed record has");
 	else if ((why = take(row, "ref", cli_valid_ref, e->ref, sizeof(e->ref),
-	    "the reference is not of the form XXXX-XXXX-XXXX")) != NULL ||
+	    N_("the reference is not of the form XXXX-XXXX-XXXX"))) != NULL ||
 	    (why = take(row, "kind", cli_valid_kind, e->kind, sizeof(e->kind),
-	    "the form kind is not [a-z_]+")) != NULL ||
+	    N_("the form kind is not [a-z_]+"))) != NULL ||
 	    (why = take(row, "received", cli_valid_time, e->received,
-	    sizeof(e->received), "the received time is not a real UTC time")) != NULL ||
+	    sizeof(e->received), N_("the received time is not a real UTC time"))) != NULL ||
 	    (why = take(row, "key_id", cli_valid_key_ids, e->key_id,
-	    sizeof(e->key_id), "the key ids are not 1 to 8 ids of 16 hex digits")) != NULL)
+	    sizeof(e->key_id), N_("the key ids are not 1 to 8 ids of 16 hex digits"))) != NULL)
 		;
 	else if (!json_is_integer(fmt = json_object_get(row, "format")) ||
 	    (json_integer_value(fmt) != INBOX_FORMAT_SEALED &&
 	    json_integer_value(fmt) != INBOX_FORMAT_ENVELOPE))
-		why = "the format is neither 1 nor 2";
+		why = _("the format is neither 1 nor 2");
 	else {
 		e->format = (int)json_integer_value(fmt);
 		why = !json_is_string(json_object_get(row, "sealed")) ?
-		    "the sealed data is missing" :
+		    _("the sealed data is missing") :
 		    decode_sealed(json_string_value(json_object_get(row, "sealed")), e);
 	}
 	json_decref(row);
@@ -180,7 +180,7 @@ int cli_stream_next(struct cli_stream *s, struct inbox_entry *e, const char **wh
 		return at_end(s) ? CLI_STREAM_END : CLI_STREAM_CUT;
 	s->rows++;
 	if (r == -1) {
-		*why = "the row is longer than any sealed record can be";
+		*why = _("the row is longer than any sealed record can be");
 		return CLI_STREAM_BAD;
 	}
 	*why = parse_row(s->line, s->len, e);

@@ -121,6 +121,20 @@ void archive_record_clear(struct archive_record *r);
 int archive_set_status(archive *a, const char *municipality, const char *ref,
     int status, const char *who);
 
+/* Replaces the sealed data of the record with id (an archive_record's
+ * entry.id) by sealed (len bytes) in format, to the keys key_id: a
+ * record re-sealed to another key set (kaa-inbox rekey), inside
+ * archive_begin ... archive_commit with the others. The old data is
+ * overwritten on disk (secure_delete). ARCHIVE_ENOTFOUND if there is no
+ * such record. */
+int archive_replace_sealed(archive *a, long long id, const char *key_id,
+    int format, const unsigned char *sealed, size_t len);
+
+/* Copies what the write-ahead log holds into the file and empties the log
+ * (wal_checkpoint(TRUNCATE)), so that data replaced or deleted is left in
+ * neither. */
+int archive_checkpoint(archive *a);
+
 /* Deletes (overwriting them) the records received before `before`
  * (ISO 8601 UTC); *count is how many. */
 int archive_purge(archive *a, const char *before, long *count);

@@ -18,6 +18,7 @@
 
 #include "archive.h"
 #include "conf.h"
+#include "i18n.h"
 #include "inbox.h"
 #include "key.h"
 
@@ -45,6 +46,12 @@ struct cli_opts {
 	int                status;      /* enum archive_status, or -1 */
 	const char        *who;         /* --who */
 	long               older_than;  /* --older-than, in days; 0 if not given */
+	int                format;      /* export's --format: enum cli_export_format */
+	const char        *out;         /* export's --out, or NULL: stdout */
+	int                free_text;   /* export's --with-free-text */
+	const char        *new_secret;  /* rekey's --new-secret */
+	const char        *new_public;  /* rekey's --new-public */
+	const char        *keys;        /* rekey's --keys: public key files, by ',' */
 	char              *owned;       /* the configuration's archive path, freed by cli_run */
 	char             **args;        /* the operands after the options */
 	int                nargs;
@@ -64,7 +71,9 @@ extern const struct cli_option cli_opt_config, cli_opt_inbox,
     cli_opt_public, cli_opt_secret, cli_opt_passphrase_fd, cli_opt_json,
     cli_opt_kdf, cli_opt_archive, cli_opt_municipality, cli_opt_ssh_option,
     cli_opt_remote_command, cli_opt_kind, cli_opt_status, cli_opt_from,
-    cli_opt_to, cli_opt_who, cli_opt_older_than;
+    cli_opt_to, cli_opt_who, cli_opt_older_than, cli_opt_format, cli_opt_out,
+    cli_opt_with_free_text, cli_opt_new_secret, cli_opt_new_public,
+    cli_opt_keys;
 
 struct cli_command {
 	const char *name;
@@ -79,7 +88,7 @@ struct cli_command {
 /* The commands, one file each. */
 extern const struct cli_command cli_cmd_keygen, cli_cmd_list, cli_cmd_show,
     cli_cmd_export_sealed, cli_cmd_ack, cli_cmd_pull, cli_cmd_status,
-    cli_cmd_purge, cli_cmd_stats;
+    cli_cmd_purge, cli_cmd_stats, cli_cmd_export, cli_cmd_rekey;
 
 /* The command's usage: synopsis, description, its options and --help. */
 void cli_usage(const struct cli_command *c, FILE *f);
@@ -108,6 +117,34 @@ int cli_load_key(const struct cli_opts *o, struct key_secret **sk);
 /* The municipality o names (--municipality, else the configuration's id),
  * or NULL. */
 const char *cli_municipality(const struct cli_opts *o);
+
+/* --- export: the archive's records, opened, as CSV or JSON (cmd_export.c) --
+ *
+ * The columns: reference, form, received, municipality, status, then the
+ * fields of the form (of both forms, each name once, when no --kind picks
+ * one) by their JSON names, in the forms' order; the free-text fields
+ * (cli_export_free_text) only when asked for. */
+enum cli_export_format { CLI_EXPORT_CSV = 1, CLI_EXPORT_JSON };
+#define CLI_EXPORT_MAX_COLUMNS 64
+
+/* The columns for kind's form (NULL: every form) into cols; returns how
+ * many. */
+size_t cli_export_columns(const char *kind, int free_text,
+    const char *cols[CLI_EXPORT_MAX_COLUMNS]);
+/* 1 if field f holds free text: a text area, or a text field that is
+ * neither a name nor an organisation (forms.c). */
+struct form_field;
+int cli_export_free_text(const struct form_field *f);
+/* One CSV row of the n cells: each quoted by libcsv (quotes doubled),
+ * separated by ';', ended by CRLF. A cell is hostile: a control character
+ * other than a line feed is written as U+FFFD, and a cell that starts with
+ * = + - @ or ' gets a ' in front (a spreadsheet would run it as a formula;
+ * remove the first ' to get the value back). -1 if f failed. */
+int cli_csv_row(FILE *f, const char *const *cells, size_t n);
+/* obj (a JSON value) as JSON of printable ASCII only. -1 if f failed or
+ * memory ran out. */
+struct json_t;
+int cli_json_put(FILE *f, const struct json_t *obj);
 
 /* --- the sealed stream: export-sealed's output, pull's input ---------------
  *

@@ -120,6 +120,15 @@ void inbox_entry_clear(struct inbox_entry *e);
 int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
     char **m, size_t *mlen);
 
+/* Seals plain (len bytes: e's opened record) anew as an envelope (format
+ * 2) to every key of ks, bound to e's reference, kind and received time
+ * as inbox_append binds a new row's: for re-sealing a record to another
+ * key set (kaa-inbox rekey). *ct is malloc'd (the caller frees it); ids
+ * gets the recipients' ids joined with ','. Returns a key_err. */
+int inbox_entry_reseal(const struct inbox_entry *e, const char *plain,
+    size_t len, const struct key_set *ks, unsigned char **ct, size_t *ctlen,
+    char ids[INBOX_KEY_IDS_LEN + 1]);
+
 /* The metadata of the entry with reference ref (any spelling
  * inbox_ref_parse takes), without the sealed data: INBOX_ENOTFOUND if there
  * is none, INBOX_EARG if ref cannot be a reference. */

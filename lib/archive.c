@@ -519,6 +519,44 @@ int archive_set_status(archive *a, const char *municipality, const char *ref,
 	return rc;
 }
 
+int archive_replace_sealed(archive *a, long long id, const char *key_id,
+    int format, const unsigned char *sealed, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sealed == NULL || len == 0 || len > INBOX_ROW_MAX ||
+	    strlen(key_id) > INBOX_KEY_IDS_LEN)
+		return ARCHIVE_EARG;
+	rc = sqlite3_prepare_v2(a->db, "UPDATE record SET key_id = ?, format = ?,"
+	    " sealed = ? WHERE id = ?", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, format);
+	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, id);
+	if ((rc = step_done(st)) == ARCHIVE_OK && sqlite3_changes(a->db) != 1)
+		rc = ARCHIVE_ENOTFOUND;
+	return rc;
+}
+
+/* wal_checkpoint answers busy (1) or not (0), and page counts. */
+int archive_checkpoint(archive *a)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(a->db, "PRAGMA wal_checkpoint(TRUNCATE)", -1,
+	    &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	rc = sqlite3_step(st);
+	rc = rc != SQLITE_ROW ? map_rc(rc) :
+	    sqlite3_column_int(st, 0) != 0 ? ARCHIVE_EBUSY : ARCHIVE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int archive_purge(archive *a, const char *before, long *count)
 {
 	sqlite3_stmt *st;

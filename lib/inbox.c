@@ -462,6 +462,21 @@ int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
 	}
 }
 
+int inbox_entry_reseal(const struct inbox_entry *e, const char *plain,
+    size_t len, const struct key_set *ks, unsigned char **ct, size_t *ctlen,
+    char ids[INBOX_KEY_IDS_LEN + 1])
+{
+	char ad[AD_MAX];
+
+	*ct = NULL;
+	if (ks->n == 0 || ks->n > KEY_MAX_RECIPIENTS)
+		return KEY_ECOUNT;
+	join_ids(ks, ids);
+	return key_envelope_seal(ks, (const unsigned char *)ad,
+	    row_ad(ad, e->ref, e->kind, e->received),
+	    (const unsigned char *)plain, len, ct, ctlen);
+}
+
 /* The columns fill_entry reads, in its order. A version 1 file has no
  * format column: all its rows are format 1. */
 static const char *entry_columns(const inbox *ib)

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config libfcgi-dev libcmark-dev libsodium-dev libsqlit
 libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3 tmux
 chromium default-jre-headless nodejs npm
 libcsv-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils cmark
-openssh-server openssh-client mandoc man-db groff-base"
+openssh-server openssh-client mandoc man-db groff-base gettext locales"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -22,6 +22,12 @@ if [ -n "$missing" ]; then
 	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# kaa-inbox in Swedish: tests/i18n-check.sh runs it with LANG=sv_SE.UTF-8.
+if ! locale -a 2>/dev/null | grep -qix 'sv_SE\.utf-\{0,1\}8'; then
+	echo "deps: making the locale sv_SE.UTF-8"
+	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO localedef -i sv_SE -f UTF-8 sv_SE.UTF-8
 fi
 # npm packages for the browser tests, pinned by the lock file.
 if [ -f package-lock.json ]; then

@@ -7,6 +7,9 @@
 # are reported harmlessly. KAA_BIN_DIR=build/san/bin runs the sanitizer
 # build on both sides. Ends with "pull: all passed".
 set -u
+# kaa-inbox's messages in English (the checks read them) whatever the
+# machine's language; still UTF-8.
+export LC_ALL=C.UTF-8; unset LANGUAGE
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/server.sh
 BIN=${KAA_BIN_DIR:-build/bin}
@@ -169,7 +172,7 @@ for k in c1 c2; do
 	"$BIN/kaa-inbox" show -c "$KAA_CONF" --archive "$ARCHIVE" \
 		--secret "$KAA_TMP/exempelkommun/keys/$k.secret" "$REF" > "$T/show" 2> "$T/show.err"
 	check "coordinator $k opens $REF from the archive" \
-		sh -c "grep -q '^Referens:  $REF' '$T/show' && grep -q 'Pull Testsson 1$' '$T/show'"
+		sh -c "grep -q '^Reference:  $REF' '$T/show' && grep -q 'Pull Testsson 1$' '$T/show'"
 done
 
 # --- the acknowledgement lost: the rows are in the archive and still on
@@ -296,7 +299,7 @@ check "stats --json with the second coordinator's key counts every record by its
 rc=$?
 check "stats with another municipality's key: exit 1, one line a record it cannot open" \
 	sh -c "test $rc = 1 && test \$(grep -c 'not sealed to your key' '$T/err') = $TOTAL && test \$(wc -l < '$T/err') = $TOTAL"
-check "... and still counts them by their metadata" grep -q "^Poster: $TOTAL ($TOTAL kunde inte" "$T/stats"
+check "... and still counts them by their metadata" grep -q "^Records: $TOTAL ($TOTAL could not" "$T/stats"
 KAA_PASSPHRASE=wrong-passphrase "$K" stats --archive "$ARCHIVE" --secret "$C1" > "$T/stats" 2> "$T/err"
 check "stats with a wrong passphrase: exit 1, one line" \
 	sh -c "test $? = 1 && test \$(wc -l < '$T/err') = 1 && grep -q 'wrong passphrase' '$T/err' && test ! -s '$T/stats'"
@@ -309,6 +312,131 @@ check "... leaving the others" test "$(archived | wc -l)" = $((TOTAL - 1))
 check "... and an archive that passes integrity_check" test "$(sqlite3 "$ARCHIVE" 'PRAGMA integrity_check')" = ok
 "$K" purge --archive "$ARCHIVE" --older-than 365 2> "$T/err"
 check "purge --older-than without a unit: exit 2" test $? = 2
+
+# --- export: both forms decrypted to CSV and JSON, compared field by field
+# with show --json; then rekey of the first coordinator
+python3 - "$KAA_FORM_URL" "$KAA_SCHOOL_URL" "$KAA_TEST_PNR" "$T/sent2" <<'PY'
+import re, sys, urllib.parse, urllib.request
+youth, school, pnr, out = sys.argv[1:]
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k): return None
+op = urllib.request.build_opener(NoRedirect)
+def post(url, fields):
+    req = urllib.request.Request(url, urllib.parse.urlencode(fields, doseq=True).encode())
+    try:
+        op.open(req)
+    except urllib.error.HTTPError as e:
+        return re.search(r"ref=([0-9A-Z-]+)", e.headers.get("Location", "")).group(1)
+    sys.exit("no redirect to the receipt")
+refs = [post(youth, {"namn": 'Åsa "Ö" Öberg; Ärla', "personnummer": pnr, "telefon": "+46 70 123 45 67",
+                     "epost": "asa@test.example", "gymnasium": "avbrott", "sysselsattning": "annat",
+                     "annat": '-Volontär; "hjälper" till', "kontakt": "telefon",
+                     "meddelande": '=SUMMA(1;2) är "inte" en formel;\nrad två: åäö ÅÄÖ\n@tredje'}),
+        post(school, {"huvudman": "Friskolan; \"Exempel\" AB", "skola": "Ölandsgymnasiet",
+                      "kontakt_namn": "Rut Rektor", "kontakt_epost": "rut@skola.example",
+                      "kontakt_telefon": "08-465 004 30", "personnummer": pnr,
+                      "elev_namn": "Elin Ängsdal", "program": "Naturvetenskapsprogrammet",
+                      "hemkommun": "exempelkommun", "anledning": "byter_program",
+                      "nytt_program": 'Ekonomi; "E"', "atgarder": ["samtal_elev", "syv"],
+                      "ovrigt": 'Rad ett; "citat"\nRad två åäö', "elev_informerad": "ja",
+                      "vardnadshavare_informerad": "nej"})]
+open(out, "w").write("\n".join(refs) + "\n")
+PY
+check "a youth submission and a school notice with ; \" line breaks and å ä ö are sent" \
+	test "$(wc -l < "$T/sent2" 2>/dev/null)" = 2
+pull "$BIN/kaa-inbox" "$KAA_INBOX"
+check "... and pulled into the archive" one_line "$T/out" "^2 new"
+EX=$A/export
+mkdir -m 0700 "$EX"
+"$K" export -c "$KAA_CONF" --archive "$ARCHIVE" --secret "$C1" --format csv --with-free-text \
+	--out "$EX/all.csv" > "$T/out" 2> "$T/err"
+check "export --format csv --with-free-text --out: exit 0, nothing on stderr" \
+	sh -c "test $? = 0 && test ! -s '$T/err'"
+check "... says how many records it wrote" grep -q "^$((TOTAL + 1)) records written to $EX/all.csv\$" "$T/out"
+check "... into a file of mode 0600" test "$(stat -c %a "$EX/all.csv")" = 600
+"$K" export -c "$KAA_CONF" --archive "$ARCHIVE" --secret "$C2" --format json --with-free-text \
+	> "$EX/all.json" 2> "$T/err"
+check "export --format json to stdout with the second coordinator's key: exit 0" test $? = 0
+cat > "$T/export-check.py" <<'PY'
+import csv, io, json, os, subprocess, sys
+csvpath, jsonpath, kaa, conf, archive, secret, refs = sys.argv[1:8]
+raw = open(csvpath, "rb").read()
+assert raw.startswith(b"\xef\xbb\xbf"), "no UTF-8 BOM"
+rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+head, body = rows[0], rows[1:]
+assert head[:5] == ["reference", "form", "received", "municipality", "status"], head
+assert raw.count(b"\r\n") == len(rows), "every row, and only a row, ends in CRLF"
+assert raw.endswith(b"\r\n")
+objs = json.load(open(jsonpath))
+assert open(jsonpath, "rb").read().isascii(), "JSON is ASCII"
+assert len(objs) == len(body), (len(objs), len(body))
+bycsv = {r[0]: dict(zip(head, r)) for r in body}
+byjson = {o["reference"]: o for o in objs}
+def cell(v):
+    s = "\n".join(v) if isinstance(v, list) else str(v)
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "'") else s
+for ref in open(refs).read().split():
+    shown = json.loads(subprocess.run([kaa, "show", "-c", conf, "--archive", archive, "--secret", secret,
+                                       "--json", ref], capture_output=True, text=True, check=True).stdout)
+    fields, labels = shown["fields"], shown["value_labels"]
+    row, obj = bycsv[ref], byjson[ref]
+    assert row["form"] == shown["form"] == obj["form"] and row["municipality"] == "exempelkommun"
+    assert row["status"] == obj["status"] == "new"
+    for name in head[5:]:
+        # hemkommun's choices are the region's: the cell has the id, as stored
+        want = "" if name not in fields else cell(fields[name] if name == "hemkommun" else labels.get(name, fields[name]))
+        assert row[name] == want, (ref, name, row[name], want)
+        assert obj.get(name) == fields.get(name), (ref, name)
+    assert set(fields) <= set(head), set(fields) - set(head)
+    assert {k: v for k, v in obj.items() if k in fields} == fields
+print("ok")
+PY
+check "CSV (BOM, ';', CRLF, quoted line breaks, formula prefix) and JSON round-trip every field of both forms" \
+	python3 "$T/export-check.py" "$EX/all.csv" "$EX/all.json" "$K" "$KAA_CONF" "$ARCHIVE" "$C1" "$T/sent2"
+"$K" export --archive "$ARCHIVE" --secret "$C1" --format csv --kind skolanmalan > "$EX/school.csv" 2> "$T/err"
+check "export without --with-free-text: no free-text column and none of its text" \
+	sh -c "test $? = 0 && ! grep -q -e meddelande -e ovrigt -e nytt_program -e utbildning -e 'Rad ett' -e 'Ekonomi; ' '$EX/school.csv'"
+check "... --kind skolanmalan: the school notice's columns and its one record" \
+	sh -c "head -n 1 '$EX/school.csv' | grep -q 'elev_namn' && ! head -n 1 '$EX/school.csv' | grep -q '\"gymnasium\"' && grep -c 'Ölandsgymnasiet' '$EX/school.csv' | grep -qx 1"
+"$K" export --archive "$ARCHIVE" --secret "$C1" --format csv --out "$EX/all.csv" > "$T/out" 2> "$T/err"
+check "export --out onto an existing file: exit 1, the file untouched" \
+	sh -c "test $? = 1 && grep -q 'exists' '$T/err' && python3 '$T/export-check.py' '$EX/all.csv' '$EX/all.json' '$K' '$KAA_CONF' '$ARCHIVE' '$C1' '$T/sent2' > /dev/null"
+"$K" export --archive "$ARCHIVE" --secret "$KAA_TMP/provstad/keys/c1.secret" --format json > "$T/out" 2> "$T/err"
+rc=$?
+check "export with a key that opens none: exit 1, one line a record, an empty array" \
+	sh -c "test $rc = 1 && test \$(grep -c 'not sealed to your key' '$T/err') = $((TOTAL + 1)) && test \"\$(tr -d '\n' < '$T/out')\" = '[]'"
+check "the CSV holds no control byte but the line breaks" python3 -c "
+import sys; d = open('$EX/all.csv', 'rb').read(); sys.exit(any(b < 32 and b not in (10, 13) for b in d))"
+
+# --- rekey: the first coordinator's new key replaces the old in every record
+N2=$KAA_TMP/exempelkommun/keys/c1new
+"$K" rekey -c "$KAA_CONF" --archive "$ARCHIVE" --secret "$C1" --new-secret "$N2.secret" \
+	--new-public "$N2.pub" --kdf interactive > "$T/out" 2> "$T/err"
+check "rekey: exit 0, nothing on stderr" sh -c "test $? = 0 && test ! -s '$T/err'"
+check "... re-sealed every record, none left" grep -q "^$((TOTAL + 1)) re-sealed from key .* to key .*; 0 not sealed" "$T/out"
+check "... the archive passes integrity_check" test "$(sqlite3 "$ARCHIVE" 'PRAGMA integrity_check')" = ok
+OLDID=$(sed -n 's/^id *= *//p' "$KAA_TMP/exempelkommun/keys/c1.pub")
+NEWID=$(sed -n 's/^id *= *//p' "$N2.pub")
+check "... no record names the old key, each the new one" \
+	test "$(sqlite3 "$ARCHIVE" "SELECT count(*) FROM record WHERE key_id LIKE '%$OLDID%' OR key_id NOT LIKE '%$NEWID%'")" = 0
+REF2=$(tail -n 1 "$T/sent2")
+for k in "$N2.secret" "$C2"; do
+	"$K" show --archive "$ARCHIVE" --secret "$k" "$REF2" > "$T/show" 2> "$T/err"
+	check "after rekey $(basename "$k") opens $REF2" grep -q 'Elin Ängsdal' "$T/show"
+done
+"$K" show --archive "$ARCHIVE" --secret "$C1" "$REF2" > "$T/show" 2> "$T/err"
+check "... the old key does not: not sealed to it" sh -c "test $? = 1 && grep -q 'not sealed to your key' '$T/err'"
+"$K" rekey -c "$KAA_CONF" --archive "$ARCHIVE" --secret "$C1" --new-secret "$N2-b.secret" \
+	--new-public "$N2-b.pub" --kdf interactive > "$T/out" 2> "$T/err"
+check "a second rekey of the old key re-seals none: all $((TOTAL + 1)) not sealed to it" \
+	grep -q "^0 re-sealed .*; $((TOTAL + 1)) not sealed to the old key" "$T/out"
+"$K" rekey -c "$KAA_CONF" --archive "$ARCHIVE" --secret "$C1" --new-secret "$N2.secret" \
+	--new-public "$N2-c.pub" --kdf interactive > "$T/out" 2> "$T/err"
+check "rekey onto an existing secret key file: exit 1, the archive unchanged" \
+	sh -c "test $? = 1 && test \$(sqlite3 '$ARCHIVE' \"SELECT count(*) FROM record WHERE key_id LIKE '%$NEWID%'\") = $((TOTAL + 1))"
+"$K" rekey -c "$KAA_CONF" --archive "$ARCHIVE" --secret "$N2.secret" --new-secret "$N2-d.secret" \
+	--new-public "$N2-d.pub" > "$T/out" 2> "$T/err"
+check "rekey with KAA_PASSPHRASE for a real (moderate) key: exit 2" test $? = 2
 
 stop_sshd
 if ls /tmp/kaa-san-pull.* > /dev/null 2>&1; then

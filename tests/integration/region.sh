@@ -3,6 +3,9 @@
 # and kaa-fcgi; region.py drives it and reads the inboxes with kaa-inbox.
 # KAA_BIN_DIR=build/san/bin runs the sanitizer build: any report fails.
 set -u
+# kaa-inbox's messages in English (the checks read them) whatever the
+# machine's language; still UTF-8.
+export LC_ALL=C.UTF-8; unset LANGUAGE
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/server.sh
 KAA_BIN=${KAA_BIN_DIR:-build/bin}

@@ -2,6 +2,9 @@
 # End-to-end: the real nginx and kaa-fcgi on loopback, driven with curl, and
 # the real kaa-inbox reading what was stored. Everything stops on exit.
 set -u
+# kaa-inbox's messages in English (the checks read them) whatever the
+# machine's language; still UTF-8.
+export LC_ALL=C.UTF-8; unset LANGUAGE
 . tests/lib/server.sh
 # KAA_BIN_DIR=build/san/bin runs the sanitizer build: any report fails.
 BIN=${KAA_BIN_DIR:-build/bin}
