@@ -65,7 +65,7 @@ Q = $(if $(V),,@)
 
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
         browser site install clean bench bench-letters anywhere letters letters-san \
-        link-check man-check i18n-check pot FORCE
+        link-check man-check i18n-check pot FORCE bench-inbox
 all: $(BINS) $(TEST_BIN) $(MO_FILES)
 
 # Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
@@ -90,12 +90,14 @@ $(B)/locale/%/LC_MESSAGES/kaa-inbox.mo: po/%.po
 	@$(if $(V),,echo "  MSGFMT  $<")
 	$(Q)msgfmt --check -o $@ $<
 
-# After changing kaa-inbox's words: the template from the sources, merged
-# into each catalogue (then translate what is new or fuzzy).
+# After changing kaa-inbox's words: the template from the sources (cli/, and
+# lib/'s error texts that kaa-inbox prints, marked with N_()), merged into
+# each catalogue (then translate what is new or fuzzy).
+I18N_LIB = lib/archive.c lib/conf.c lib/inbox.c lib/key.c
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
 	    --package-name=kaa-inbox --msgid-bugs-address= --sort-by-file \
-	    -o po/kaa-inbox.pot $(sort $(wildcard cli/*.c))
+	    -o po/kaa-inbox.pot $(sort $(wildcard cli/*.c)) $(I18N_LIB)
 	for l in $(LINGUAS); do msgmerge -q --update --backup=none po/$$l.po po/kaa-inbox.pot; done
 
 $(B)/libkaa.a: $(LIB_OBJ)
@@ -206,6 +208,18 @@ $(B)/bench/cmark-floor: bench/cmark-floor.c $(B)/obj/generator/page.o \
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ \
 	    $(PKG_LIBS) -lpthread
+
+$(B)/bench/seal-floor: bench/seal-floor.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libsodium)
+$(B)/bench/inbox-fill: bench/inbox-fill.c $(B)/libkaa.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
+
+# kaa-inbox pull and export against bare libsodium (about 3 minutes).
+bench-inbox: all $(B)/bench/seal-floor $(B)/bench/inbox-fill
+	@KAA_INBOX=$(B)/bin/kaa-inbox SEAL_FLOOR=$(B)/bench/seal-floor \
+	    INBOX_FILL=$(B)/bench/inbox-fill sh bench/inbox-bench.sh
 
 bench: all $(B)/bench/cmark-floor
 	@CMARK_FLOOR=$(B)/bench/cmark-floor sh bench/site-bench.sh

@@ -397,7 +397,7 @@ static int use_conf(struct cli_opts *o, struct conf **confp)
 		return 0;
 	if ((rc = conf_load(o->conf, confp, &ei)) != CONF_OK) {
 		fprintf(stderr, CLI_NAME ": %s:%d: %s%s%s\n", o->conf, ei.line,
-		    conf_strerror(rc), ei.key[0] ? ": " : "", ei.key);
+		    _(conf_strerror(rc)), ei.key[0] ? ": " : "", ei.key);
 		return -1;
 	}
 	o->config = *confp;
@@ -440,7 +440,7 @@ int cli_open_inbox(const struct cli_opts *o, inbox **ib)
 		return 2;
 	}
 	if ((rc = inbox_open(o->inbox, INBOX_READONLY, 0, ib)) != INBOX_OK) {
-		fprintf(stderr, CLI_NAME ": %s: %s\n", o->inbox, inbox_strerror(rc));
+		fprintf(stderr, CLI_NAME ": %s: %s\n", o->inbox, _(inbox_strerror(rc)));
 		return 1;
 	}
 	return 0;
@@ -501,7 +501,7 @@ int cli_open_archive(const struct cli_opts *o, int flags, archive **a)
 		path = def;
 	}
 	if ((rc = archive_open(path, flags, a)) != ARCHIVE_OK) {
-		fprintf(stderr, CLI_NAME ": %s: %s\n", path, archive_strerror(rc));
+		fprintf(stderr, CLI_NAME ": %s: %s\n", path, _(archive_strerror(rc)));
 		return 1;
 	}
 	return 0;
@@ -520,7 +520,8 @@ int cli_load_key(const struct cli_opts *o, struct key_secret **sk)
 	rc = key_secret_load(o->secret_key, pass, len, sk);
 	pass_free(pass);
 	if (rc != KEY_OK) {
-		fprintf(stderr, CLI_NAME ": %s: %s\n", o->secret_key, key_strerror(rc));
+		fprintf(stderr, CLI_NAME ": %s: %s\n", o->secret_key,
+		    _(key_strerror(rc)));
 		return 1;
 	}
 	return 0;

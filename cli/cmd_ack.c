@@ -74,7 +74,7 @@ static int remove_refs(const struct cli_opts *o, char **refs, size_t n)
 	}
 	if (rc != INBOX_OK) {
 		fprintf(stderr, _("kaa-inbox: ack: %s: %s: nothing removed\n"), o->inbox,
-		    inbox_strerror(rc));
+		    _(inbox_strerror(rc)));
 		return 1;
 	}
 	/* Not translated: pull reads this line over ssh. */

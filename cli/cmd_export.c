@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -149,23 +150,6 @@ static int cell_text(buf *b, const struct form_field *f, json_t *v)
 
 /* --- JSON ---------------------------------------------------------------- */
 
-/* jansson escapes the C0 controls and, with ENSURE_ASCII, all beyond
- * ASCII; DEL, which it leaves, is escaped here. */
-int cli_json_put(FILE *f, const json_t *obj)
-{
-	const char *c;
-	char *text;
-	int rc = 0;
-
-	text = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
-	if (text == NULL)
-		return -1;
-	for (c = text; *c != '\0' && rc != EOF; c++)
-		rc = *c == 0x7f ? fputs("\\u007f", f) : fputc(*c, f);
-	form_json_free(text);
-	return rc == EOF ? -1 : 0;
-}
-
 /* --- the records ----------------------------------------------------------- */
 
 struct export {
@@ -176,7 +160,9 @@ struct export {
 	size_t      ncols;
 	long        rows, skipped;
 	int         failed;   /* writing failed or memory ran out: stop */
+	struct cli_progress progress;
 	buf         text, tmp;
+	struct key_plain_buf plain;   /* one for all records: see key.h */
 };
 
 /* A value of the type field f stores. */
@@ -263,8 +249,10 @@ static int put_csv(struct export *x, const struct form_spec *spec, json_t *obj)
 	return rc == 0 && fputs("\r\n", x->out) != EOF ? 0 : -1;
 }
 
-static void report(const struct archive_record *r, const char *why)
+static void report(struct export *x, const struct archive_record *r,
+    const char *why)
 {
+	cli_progress_hide(&x->progress);
 	fputs(CLI_NAME ": ", stderr);
 	cli_put_meta(stderr, r->entry.ref, cli_valid_ref);
 	fprintf(stderr, _(": not exported: %s\n"), _(why));
@@ -276,26 +264,25 @@ static int export_record(const struct archive_record *r, void *arg)
 	const struct form_spec *spec = form_find(r->entry.kind);
 	const char *why;
 	json_t *rec, *obj;
-	char *plain;
-	size_t len;
 	int rc;
 
-	if ((rc = inbox_entry_open(&r->entry, x->sk, &plain, &len)) != KEY_OK) {
-		report(r, rc == KEY_ENOTFORME ? N_("not sealed to your key") : key_strerror(rc));
+	cli_progress_step(&x->progress);
+	if ((rc = inbox_entry_open_buf(&r->entry, x->sk, &x->plain)) != KEY_OK) {
+		report(x, r, rc == KEY_ENOTFORME ? N_("not sealed to your key") : key_strerror(rc));
 		x->skipped++;
 		return 0;
 	}
-	rec = json_loadb(plain, len, 0, NULL);
-	key_plain_free(plain);
+	rec = json_loadb(x->plain.p, x->plain.len, 0, NULL);
+	key_plain_buf_set_len(&x->plain, 0);
 	if ((why = refused(r, spec, rec)) != NULL) {
-		report(r, why);
+		report(x, r, why);
 		x->skipped++;
 	} else if ((obj = row_object(x, r, json_object_get(rec, "fields"))) == NULL)
 		x->failed = 1;
 	else {
 		if (x->o->format == CLI_EXPORT_JSON)
 			x->failed = fputs(x->rows > 0 ? ",\n" : "\n", x->out) == EOF ||
-			    cli_json_put(x->out, obj) != 0;
+			    cli_json_put(x->out, obj, JSON_PRESERVE_ORDER) != 0;
 		else
 			x->failed = put_csv(x, spec, obj) != 0;
 		x->rows++;
@@ -303,6 +290,18 @@ static int export_record(const struct archive_record *r, void *arg)
 	}
 	json_decref(rec);
 	return x->failed;
+}
+
+/* The count on a terminal (not when the records go to it), out of those
+ * f selects. */
+static void start_progress(struct export *x, archive *a,
+    const struct archive_filter *f)
+{
+	if (x->out == stdout && isatty(STDOUT_FILENO))
+		return;
+	/* TRANSLATORS: the records exported so far, of all; on a terminal. */
+	cli_progress_start(&x->progress, _("export: %s of %s records"), 0);
+	cli_progress_count(&x->progress, a, f);
 }
 
 /* The header (CSV: a UTF-8 BOM, so that a spreadsheet reads UTF-8, and
@@ -321,9 +320,11 @@ static int put_all(struct export *x, archive *a)
 		x->failed = fputs("[", x->out) == EOF;
 	if (x->failed)
 		return -1;
+	start_progress(x, a, &f);
 	rc = archive_each(a, &f, ARCHIVE_WITH_SEALED, export_record, x);
+	cli_progress_end(&x->progress);
 	if (rc != ARCHIVE_OK) {
-		fprintf(stderr, _("kaa-inbox: export: %s\n"), archive_strerror(rc));
+		fprintf(stderr, _("kaa-inbox: export: %s\n"), _(archive_strerror(rc)));
 		return -1;
 	}
 	if (!x->failed && o->format == CLI_EXPORT_JSON)
@@ -403,6 +404,7 @@ static int run(struct cli_opts *o)
 		printf(_("%ld records written to %s\n"), x.rows, o->out);
 	archive_close(a);
 	key_secret_free(sk);
+	key_plain_buf_free(&x.plain);
 	wipe(&x.text);
 	wipe(&x.tmp);
 	return rc != 0 || x.skipped > 0;

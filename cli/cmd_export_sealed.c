@@ -36,7 +36,7 @@ static int put_entry(const struct inbox_entry *meta, void *arg)
 		return 0;
 	}
 	if ((rc = inbox_get(x->ib, meta->ref, &e)) != INBOX_OK) {
-		skipped(x, meta, inbox_strerror(rc));
+		skipped(x, meta, _(inbox_strerror(rc)));
 		return 0;
 	}
 	if (e.id != meta->id)
@@ -67,7 +67,7 @@ static int run(struct cli_opts *o)
 		rc = inbox_list(x.ib, put_entry, &x);
 	inbox_close(x.ib);
 	if (rc != INBOX_OK) {
-		fprintf(stderr, CLI_NAME ": export-sealed: %s\n", inbox_strerror(rc));
+		fprintf(stderr, CLI_NAME ": export-sealed: %s\n", _(inbox_strerror(rc)));
 		return 1;   /* no END line: the reader knows it is incomplete */
 	}
 	if (x.failed || cli_stream_put_end(stdout, x.rows) != 0) {

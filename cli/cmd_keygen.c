@@ -49,7 +49,7 @@ static int run(struct cli_opts *o)
 	}
 	pass_free(pass);
 	if (rc != KEY_OK) {
-		fprintf(stderr, CLI_NAME ": keygen: %s\n", key_strerror(rc));
+		fprintf(stderr, CLI_NAME ": keygen: %s\n", _(key_strerror(rc)));
 		return 1;
 	}
 	printf(_("key %s\npublic key: %s (copy to the web host)\n"

@@ -119,7 +119,7 @@ static int list_archive(const struct cli_opts *o)
 	archive_close(a);
 	if (rc != ARCHIVE_OK) {
 		fflush(stdout);
-		fprintf(stderr, CLI_NAME ": list: %s\n", archive_strerror(rc));
+		fprintf(stderr, CLI_NAME ": list: %s\n", _(archive_strerror(rc)));
 		return 1;
 	}
 	if (l.rows == 0 && !l.tsv)
@@ -145,7 +145,7 @@ static int run(struct cli_opts *o)
 	inbox_close(ib);
 	if (rc != INBOX_OK) {
 		fflush(stdout);
-		fprintf(stderr, CLI_NAME ": list: %s\n", inbox_strerror(rc));
+		fprintf(stderr, CLI_NAME ": list: %s\n", _(inbox_strerror(rc)));
 		return 1;
 	}
 	if (count == 0)

@@ -222,6 +222,7 @@ struct pull {
 	char      (*refs)[INBOX_REF_LEN + 1];   /* the rows the archive has */
 	size_t      nrefs, cap;
 	long        added, had, bad;
+	struct cli_progress progress;   /* rows received, on a terminal */
 };
 
 static int keep_ref(struct pull *p, const char *ref)
@@ -238,8 +239,10 @@ static int keep_ref(struct pull *p, const char *ref)
 	return 0;
 }
 
-static void report_bad(const struct cli_stream *s, const char *why)
+static void report_bad(struct pull *p, const struct cli_stream *s,
+    const char *why)
 {
+	cli_progress_hide(&p->progress);
 	fprintf(stderr, _("kaa-inbox: pull: row %ld of the stream: %s: skipped "
 	    "(it stays on the web host)\n"), s->rows, why);
 }
@@ -255,11 +258,14 @@ static int import(struct pull *p, FILE *in)
 	int item, added, rc = ARCHIVE_OK;
 
 	cli_stream_init(&s, in);
+	/* TRANSLATORS: the rows read so far; on a terminal. */
+	cli_progress_start(&p->progress, _("pull: %s records received"), -1);
 	while ((item = cli_stream_next(&s, &e, &why)) == CLI_STREAM_ROW ||
 	    item == CLI_STREAM_BAD) {
+		cli_progress_step(&p->progress);
 		if (item == CLI_STREAM_BAD) {
 			p->bad++;
-			report_bad(&s, why);
+			report_bad(p, &s, why);
 			continue;
 		}
 		rc = archive_import(p->a, p->municipality, &e, &added);
@@ -271,9 +277,10 @@ static int import(struct pull *p, FILE *in)
 		*(added ? &p->added : &p->had) += 1;
 	}
 	cli_stream_free(&s);
+	cli_progress_end(&p->progress);
 	if (rc != ARCHIVE_OK) {
 		fprintf(stderr, _("kaa-inbox: pull: the archive: %s: nothing was "
-		    "imported or acknowledged\n"), archive_strerror(rc));
+		    "imported or acknowledged\n"), _(archive_strerror(rc)));
 		return -1;
 	}
 	return item;
@@ -374,7 +381,7 @@ static int acknowledge(const struct cli_opts *o, const struct source *src,
 		if (status != INBOX_OK)
 			fprintf(stderr, _("kaa-inbox: pull: %s: %s: the rows are in the "
 			    "archive but still in the inbox (the next pull removes "
-			    "them)\n"), src->path, inbox_strerror(status));
+			    "them)\n"), src->path, _(inbox_strerror(status)));
 		return status != INBOX_OK;
 	}
 	if ((err = tmpfile()) != NULL && (out = tmpfile()) != NULL &&

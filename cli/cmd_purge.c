@@ -29,7 +29,7 @@ static int run(struct cli_opts *o)
 	archive_close(a);
 	if (rc != ARCHIVE_OK) {
 		fprintf(stderr, _("kaa-inbox: purge: %s: nothing was deleted\n"),
-		    archive_strerror(rc));
+		    _(archive_strerror(rc)));
 		return 1;
 	}
 	printf(_("%ld deleted (received before %s: older than %ld days)\n"), count,

@@ -90,7 +90,7 @@ static int load_set(const struct cli_opts *o, struct key_set *ks)
 	rc = key_set_load(ks, paths, n, &bad);
 	if (rc != KEY_OK)
 		fprintf(stderr, CLI_NAME ": %s: %s\n", n > 0 ? paths[bad] : "--keys",
-		    key_strerror(rc));
+		    _(key_strerror(rc)));
 	free(copy);
 	return rc == KEY_OK ? 0 : 1;
 }
@@ -130,7 +130,7 @@ static int make_key(const struct cli_opts *o, const struct passes *p,
 	}
 	if (rc != KEY_OK) {
 		fprintf(stderr, _("kaa-inbox: rekey: the new key: %s (nothing was "
-		    "changed)\n"), key_strerror(rc));
+		    "changed)\n"), _(key_strerror(rc)));
 		key_secret_free(*sk);
 		*sk = NULL;
 		return 1;
@@ -144,6 +144,7 @@ struct rekey {
 	const struct key_set *ks;
 	long resealed, not_mine, damaged;
 	int  err;   /* an archive_err, or ARCHIVE_EIO if sealing failed */
+	struct cli_progress progress;   /* records gone through, on a terminal */
 };
 
 /* r sealed anew; checked to open with the new key to the same record
@@ -175,15 +176,17 @@ static int reseal_record(const struct archive_record *r, void *arg)
 	size_t len;
 	int rc;
 
+	cli_progress_step(&x->progress);
 	if ((rc = inbox_entry_open(&r->entry, x->old, &plain, &len)) == KEY_ENOTFORME) {
 		x->not_mine++;
 		return 0;
 	}
 	if (rc != KEY_OK) {
 		x->damaged++;
+		cli_progress_hide(&x->progress);
 		fputs(CLI_NAME ": ", stderr);
 		cli_put_meta(stderr, r->entry.ref, cli_valid_ref);
-		fprintf(stderr, _(": %s: left as it is\n"), key_strerror(rc));
+		fprintf(stderr, _(": %s: left as it is\n"), _(key_strerror(rc)));
 		return 0;
 	}
 	x->err = reseal(x, r, plain, len);
@@ -200,7 +203,11 @@ static int reseal_all(struct rekey *x)
 	int rc;
 
 	if ((rc = archive_begin(x->a)) == ARCHIVE_OK) {
+		/* TRANSLATORS: the records gone through, of all; on a terminal. */
+		cli_progress_start(&x->progress, _("rekey: %s of %s records"), 0);
+		cli_progress_count(&x->progress, x->a, NULL);
 		rc = archive_each(x->a, NULL, ARCHIVE_WITH_SEALED, reseal_record, x);
+		cli_progress_end(&x->progress);
 		if (rc == ARCHIVE_OK)
 			rc = x->err;
 		if (rc == ARCHIVE_OK)
@@ -211,7 +218,7 @@ static int reseal_all(struct rekey *x)
 	if (rc != ARCHIVE_OK) {
 		fprintf(stderr, _("kaa-inbox: rekey: %s: no record was re-sealed; the "
 		    "old key still opens them. Delete the new key files and try "
-		    "again.\n"), archive_strerror(rc));
+		    "again.\n"), _(archive_strerror(rc)));
 		return 1;
 	}
 	if (archive_checkpoint(x->a) != ARCHIVE_OK)
@@ -229,7 +236,8 @@ static int rekey(const struct cli_opts *o, archive *a, struct key_set *ks,
 	int rc;
 
 	if ((rc = key_secret_load(o->secret_key, p->old, p->oldlen, &old)) != KEY_OK) {
-		fprintf(stderr, CLI_NAME ": %s: %s\n", o->secret_key, key_strerror(rc));
+		fprintf(stderr, CLI_NAME ": %s: %s\n", o->secret_key,
+		    _(key_strerror(rc)));
 		return 1;
 	}
 	key_public_of(old, &oldpk);

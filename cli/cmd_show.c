@@ -164,21 +164,11 @@ static int add_labels(json_t *rec, const struct form_spec *spec)
  * and DEL, which it leaves, is escaped here. */
 static int print_json(const struct form_spec *spec, json_t *rec)
 {
-	const char *c;
-	char *text;
-
 	if (spec != NULL && add_labels(rec, spec) != 0)
 		return 1;
-	text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	if (text == NULL)
+	if (cli_json_put(stdout, rec, JSON_PRESERVE_ORDER) != 0)
 		return 1;
-	for (c = text; *c != '\0'; c++)
-		if (*c == 0x7f)
-			fputs("\\u007f", stdout);
-		else
-			putchar(*c);
 	putchar('\n');
-	form_json_free(text);
 	return 0;
 }
 
@@ -197,7 +187,7 @@ static void report_closed(const struct inbox_entry *e,
 		    "it is sealed to "), mine.id);
 	else
 		fprintf(stderr, _("%s: the record or its metadata is damaged or was "
-		    "changed (your key %s; sealed to "), key_strerror(err), mine.id);
+		    "changed (your key %s; sealed to "), _(key_strerror(err)), mine.id);
 	cli_put_meta(stderr, e->key_id, cli_valid_key_ids);
 	fputs(")\n", stderr);
 }
@@ -283,7 +273,7 @@ static void report_ref(const char *ref, int err)
 {
 	fputs(CLI_NAME ": ", stderr);
 	cli_put_clean(stderr, ref);
-	fprintf(stderr, ": %s\n", inbox_strerror(err));
+	fprintf(stderr, ": %s\n", _(inbox_strerror(err)));
 }
 
 /* The record with the reference typed from the archive, into *e (the
@@ -301,7 +291,7 @@ static int find_archived(const struct cli_opts *o, struct inbox_entry *e)
 	if (rc != ARCHIVE_OK) {
 		fputs(CLI_NAME ": ", stderr);
 		cli_put_clean(stderr, o->args[0]);
-		fprintf(stderr, ": %s\n", archive_strerror(rc));
+		fprintf(stderr, ": %s\n", _(archive_strerror(rc)));
 		return 1;
 	}
 	*e = r.entry;   /* its sealed data is e's now */

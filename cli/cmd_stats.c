@@ -29,6 +29,7 @@ enum { VALUE_MAX = 64 };
 
 struct stats {
 	const struct key_secret *sk;
+	struct key_plain_buf plain;   /* one for all records: see key.h */
 	json_t *counts[NDIMS];
 	long    records, unopened;
 	int     nomem;
@@ -68,8 +69,6 @@ static int count_record(const struct archive_record *r, void *arg)
 	struct stats *st = arg;
 	char month[8];
 	json_t *rec;
-	char *plain;
-	size_t len;
 	int rc;
 
 	st->records++;
@@ -77,16 +76,17 @@ static int count_record(const struct archive_record *r, void *arg)
 	bump(st, 0, r->entry.kind);
 	bump(st, 1, month);
 	bump(st, 2, r->municipality);
-	if ((rc = inbox_entry_open(&r->entry, st->sk, &plain, &len)) != KEY_OK) {
+	if ((rc = inbox_entry_open_buf(&r->entry, st->sk, &st->plain)) != KEY_OK) {
 		st->unopened++;
 		fputs(CLI_NAME ": ", stderr);
 		cli_put_meta(stderr, r->entry.ref, cli_valid_ref);
 		fprintf(stderr, _(": %s: not counted by its fields\n"),
-		    rc == KEY_ENOTFORME ? _("not sealed to your key") : key_strerror(rc));
+		    rc == KEY_ENOTFORME ? _("not sealed to your key") :
+		    _(key_strerror(rc)));
 		return 0;
 	}
-	rec = json_loadb(plain, len, 0, NULL);
-	key_plain_free(plain);
+	rec = json_loadb(st->plain.p, st->plain.len, 0, NULL);
+	key_plain_buf_set_len(&st->plain, 0);
 	count_fields(st, rec);
 	json_decref(rec);
 	return 0;
@@ -117,30 +117,21 @@ static void print_table(const struct stats *st)
 	}
 }
 
-/* ASCII only (jansson's ENSURE_ASCII), and DEL, which it leaves, escaped. */
+/* The counts as one JSON object, printable ASCII only (cli_json_put). */
 static int print_json(const struct stats *st)
 {
 	json_t *all = json_pack("{s:I,s:I}", "records", (json_int_t)st->records,
 	    "not_opened", (json_int_t)st->unopened);
-	const char *c;
-	char *text;
 	size_t d;
 	int bad = all == NULL;
 
 	for (d = 0; d < NDIMS && !bad; d++)
 		bad |= json_object_set(all, dims[d].name, st->counts[d]);
-	text = bad ? NULL : json_dumps(all, JSON_COMPACT | JSON_ENSURE_ASCII |
-	    JSON_SORT_KEYS);
+	bad = bad || cli_json_put(stdout, all, JSON_SORT_KEYS) != 0;
 	json_decref(all);
-	if (text == NULL)
+	if (bad)
 		return 1;
-	for (c = text; *c != '\0'; c++)
-		if (*c == 0x7f)
-			fputs("\\u007f", stdout);
-		else
-			putchar(*c);
 	putchar('\n');
-	form_json_free(text);
 	return 0;
 }
 
@@ -169,9 +160,10 @@ static int run(struct cli_opts *o)
 	    archive_each(a, &f, ARCHIVE_WITH_SEALED, count_record, &st);
 	archive_close(a);
 	key_secret_free(sk);
+	key_plain_buf_free(&st.plain);
 	if (rc != ARCHIVE_OK || st.nomem)
 		fprintf(stderr, CLI_NAME ": stats: %s\n",
-		    archive_strerror(rc != ARCHIVE_OK ? rc : ARCHIVE_ENOMEM));
+		    _(archive_strerror(rc != ARCHIVE_OK ? rc : ARCHIVE_ENOMEM)));
 	else if (o->json)
 		rc = print_json(&st);
 	else

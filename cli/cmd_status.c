@@ -37,7 +37,7 @@ static int run(struct cli_opts *o)
 		cli_put_clean(stderr, o->args[0]);
 		fprintf(stderr, ": %s\n", rc == ARCHIVE_EARG ?
 		    _("not a reference XXXX-XXXX-XXXX, or a name too long") :
-		    archive_strerror(rc));
+		    _(archive_strerror(rc)));
 		return 1;
 	}
 	return 0;

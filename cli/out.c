@@ -3,7 +3,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "cli_out.h"
+#include "form.h"
 #include "inbox.h"
 #include "key.h"
 
@@ -175,4 +178,19 @@ int cli_valid_key_ids(const char *s)
 		if (*s++ != ',')
 			return 0;
 	}
+}
+
+int cli_json_put(FILE *f, const json_t *obj, size_t flags)
+{
+	const char *c;
+	char *text;
+	int rc = 0;
+
+	text = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII | flags);
+	if (text == NULL)
+		return -1;
+	for (c = text; *c != '\0' && rc != EOF; c++)
+		rc = *c == 0x7f ? fputs("\\u007f", f) : fputc(*c, f);
+	form_json_free(text);
+	return rc == EOF ? -1 : 0;
 }

@@ -141,10 +141,6 @@ int cli_export_free_text(const struct form_field *f);
  * = + - @ or ' gets a ' in front (a spreadsheet would run it as a formula;
  * remove the first ' to get the value back). -1 if f failed. */
 int cli_csv_row(FILE *f, const char *const *cells, size_t n);
-/* obj (a JSON value) as JSON of printable ASCII only. -1 if f failed or
- * memory ran out. */
-struct json_t;
-int cli_json_put(FILE *f, const struct json_t *obj);
 
 /* --- the sealed stream: export-sealed's output, pull's input ---------------
  *

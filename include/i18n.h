@@ -5,6 +5,10 @@
  *
  * _() translates a string where it is used; N_() only marks one in a
  * static table for xgettext, and the code that prints it calls _() on it.
+ * lib/'s error texts (inbox_strerror, key_strerror, conf_strerror,
+ * archive_strerror) are marked with N_() and are in the catalogue too, but
+ * lib/ never translates: kaa-fcgi links it and logs in English, and only
+ * kaa-inbox, which sets the locale, prints _(inbox_strerror(rc)).
  * Machine formats are never translated: --json, the sealed stream, ack's
  * "removed N of M" (pull reads it). */
 #ifndef KAA_I18N_H

@@ -119,6 +119,9 @@ void inbox_entry_clear(struct inbox_entry *e);
  * sealed to sk, KEY_ECRYPTO if it is damaged or its metadata changed. */
 int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
     char **m, size_t *mlen);
+/* The same into a reused buffer (key.h): for a tool that opens many. */
+int inbox_entry_open_buf(const struct inbox_entry *e,
+    const struct key_secret *sk, struct key_plain_buf *b);
 
 /* Seals plain (len bytes: e's opened record) anew as an envelope (format
  * 2) to every key of ks, bound to e's reference, kind and received time

@@ -123,6 +123,27 @@ int key_envelope_open(const struct key_secret *sk, const unsigned char *ad,
     size_t adlen, const unsigned char *ct, size_t ctlen, char **m,
     size_t *mlen);
 
+/* A buffer for opened records, reused from record to record: guarded,
+ * locked memory is costly to map (about ten system calls each), so a tool
+ * that opens thousands keeps one. p is sodium_malloc'd and NUL-terminated
+ * after each open; every byte past len is zero (what a longer record left
+ * behind is wiped). Start it
+ * zeroed ({ 0 }); free with key_plain_buf_free. */
+struct key_plain_buf {
+	char  *p;
+	size_t cap, len;
+};
+/* key_envelope_open into b: b->p holds the plaintext, b->len its length. */
+int key_envelope_open_buf(const struct key_secret *sk,
+    const unsigned char *ad, size_t adlen, const unsigned char *ct,
+    size_t ctlen, struct key_plain_buf *b);
+/* Makes room for n bytes and the NUL (old contents wiped and lost). 0, or
+ * KEY_ENOMEM. */
+int key_plain_buf_reserve(struct key_plain_buf *b, size_t n);
+/* Sets b's length to n (n < cap), wiping what lay past it. */
+void key_plain_buf_set_len(struct key_plain_buf *b, size_t n);
+void key_plain_buf_free(struct key_plain_buf *b);
+
 /* Hex id of a public key into id[KEY_ID_HEX + 1]. */
 void key_id(const unsigned char pk[KEY_PUBLIC_BYTES], char *id);
 

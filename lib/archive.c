@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "i18n.h"
 
 struct archive {
 	sqlite3 *db;
@@ -596,27 +597,27 @@ int archive_status_parse(const char *s)
 const char *archive_strerror(int err)
 {
 	static const char *const msg[] = {
-		[ARCHIVE_OK] = "no error",
-		[ARCHIVE_EOPEN] = "cannot open the archive file",
-		[ARCHIVE_EPERM] = "the archive or its directory is open to other "
-		    "users: it must be mode 0600 in a directory of mode 0700, yours",
-		[ARCHIVE_EFOREIGN] = "not a KAA archive (another program's SQLite "
-		    "file, or damaged): it is not touched",
-		[ARCHIVE_ENEWER] = "made by a newer version of kaa-inbox: update "
-		    "kaa-inbox to use it (the file is not touched)",
-		[ARCHIVE_EALTERED] = "the archive's structure was altered (a view, "
-		    "a trigger or other columns): it is not read",
-		[ARCHIVE_EBUSY] = "the archive is locked by another program (busy)",
-		[ARCHIVE_EFULL] = "the disk is full",
-		[ARCHIVE_EIO] = "database error",
-		[ARCHIVE_ENOMEM] = "out of memory",
-		[ARCHIVE_ENOTFOUND] = "no record with that reference in the archive",
-		[ARCHIVE_EAMBIGUOUS] = "that reference is in the archive for several "
-		    "municipalities: name one with --municipality",
-		[ARCHIVE_EARG] = "bad argument",
+		[ARCHIVE_OK] = N_("no error"),
+		[ARCHIVE_EOPEN] = N_("cannot open the archive file"),
+		[ARCHIVE_EPERM] = N_("the archive or its directory is open to other "
+		    "users: it must be mode 0600 in a directory of mode 0700, yours"),
+		[ARCHIVE_EFOREIGN] = N_("not a KAA archive (another program's SQLite "
+		    "file, or damaged): it is not touched"),
+		[ARCHIVE_ENEWER] = N_("made by a newer version of kaa-inbox: update "
+		    "kaa-inbox to use it (the file is not touched)"),
+		[ARCHIVE_EALTERED] = N_("the archive's structure was altered (a view, "
+		    "a trigger or other columns): it is not read"),
+		[ARCHIVE_EBUSY] = N_("the archive is locked by another program (busy)"),
+		[ARCHIVE_EFULL] = N_("the disk is full"),
+		[ARCHIVE_EIO] = N_("database error"),
+		[ARCHIVE_ENOMEM] = N_("out of memory"),
+		[ARCHIVE_ENOTFOUND] = N_("no record with that reference in the archive"),
+		[ARCHIVE_EAMBIGUOUS] = N_("that reference is in the archive for several "
+		    "municipalities: name one with --municipality"),
+		[ARCHIVE_EARG] = N_("bad argument"),
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))
-		return "unknown error";
+		return N_("unknown error");
 	return msg[err];
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "i18n.h"
 
 /* Settings whose value is a path, resolved against the file's directory
  * (keys.public_key, a list of paths, has its own code). */
@@ -274,25 +275,26 @@ const char *conf_get(const struct conf *c, const char *name)
 	return NULL;
 }
 
-#define CONF_STR_(x) #x
-#define CONF_STR(x) CONF_STR_(x)
+/* The number is in the text itself, so that xgettext sees the whole
+ * message (kaa-inbox translates it). */
+_Static_assert(CONF_MAX_LINE == 199, "the number in conf_strerror's text");
 
 const char *conf_strerror(int err)
 {
 	static const char *const msg[] = {
-		[CONF_OK] = "no error",
-		[CONF_EOPEN] = "cannot read the file",
-		[CONF_ESYNTAX] = "syntax error",
-		[CONF_EMISSING] = "required setting missing or empty",
-		[CONF_EVALUE] = "bad value",
-		[CONF_EDUP] = "setting given twice",
-		[CONF_ETOOMANY] = "too many settings",
-		[CONF_ENOMEM] = "out of memory",
-		[CONF_ELONG] = "line longer than " CONF_STR(CONF_MAX_LINE)
-		    " bytes (å, ä and ö count as two)",
+		[CONF_OK] = N_("no error"),
+		[CONF_EOPEN] = N_("cannot read the file"),
+		[CONF_ESYNTAX] = N_("syntax error"),
+		[CONF_EMISSING] = N_("required setting missing or empty"),
+		[CONF_EVALUE] = N_("bad value"),
+		[CONF_EDUP] = N_("setting given twice"),
+		[CONF_ETOOMANY] = N_("too many settings"),
+		[CONF_ENOMEM] = N_("out of memory"),
+		[CONF_ELONG] = N_("line longer than 199 bytes (å, ä and ö count as "
+		    "two)"),
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))
-		return "unknown error";
+		return N_("unknown error");
 	return msg[err];
 }

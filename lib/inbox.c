@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "inbox.h"
 
 struct inbox {
@@ -462,6 +463,29 @@ int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
 	}
 }
 
+int inbox_entry_open_buf(const struct inbox_entry *e,
+    const struct key_secret *sk, struct key_plain_buf *b)
+{
+	char ad[AD_MAX], *m;
+	size_t mlen;
+	int rc;
+
+	if (e->format == INBOX_FORMAT_ENVELOPE)
+		return key_envelope_open_buf(sk, (const unsigned char *)ad,
+		    row_ad(ad, e->ref, e->kind, e->received), e->sealed,
+		    e->sealed_len, b);
+	/* the older format is rare: opened on its own, then copied */
+	if ((rc = inbox_entry_open(e, sk, &m, &mlen)) != KEY_OK)
+		return rc;
+	if ((rc = key_plain_buf_reserve(b, mlen)) == KEY_OK) {
+		memcpy(b->p, m, mlen);
+		b->len = b->len > mlen ? b->len : mlen;
+		key_plain_buf_set_len(b, mlen);
+	}
+	key_plain_free(m);
+	return rc;
+}
+
 int inbox_entry_reseal(const struct inbox_entry *e, const char *plain,
     size_t len, const struct key_set *ks, unsigned char **ct, size_t *ctlen,
     char ids[INBOX_KEY_IDS_LEN + 1])
@@ -682,23 +706,23 @@ int inbox_ref_parse(const char *in, char out[INBOX_REF_LEN + 1])
 const char *inbox_strerror(int err)
 {
 	static const char *const msg[] = {
-		[INBOX_OK] = "no error",
-		[INBOX_EOPEN] = "cannot open the inbox file",
-		[INBOX_ESCHEMA] = "not an inbox, or made by a newer version",
-		[INBOX_EBUSY] = "the inbox is locked (busy)",
-		[INBOX_EFULL] = "the disk or database is full",
-		[INBOX_EIO] = "database error",
-		[INBOX_ENOMEM] = "out of memory",
-		[INBOX_ENOTFOUND] = "no submission with that reference",
-		[INBOX_ECRYPTO] = "sealing failed",
-		[INBOX_EARG] = "bad argument",
-		[INBOX_EALTERED] = "the inbox file's structure was altered (a view, "
-		    "a trigger or other columns than an inbox has): it is not read",
-		[INBOX_ETOOBIG] = "a row is larger than any submission can be: "
-		    "the inbox file was altered",
+		[INBOX_OK] = N_("no error"),
+		[INBOX_EOPEN] = N_("cannot open the inbox file"),
+		[INBOX_ESCHEMA] = N_("not an inbox, or made by a newer version"),
+		[INBOX_EBUSY] = N_("the inbox is locked (busy)"),
+		[INBOX_EFULL] = N_("the disk or database is full"),
+		[INBOX_EIO] = N_("database error"),
+		[INBOX_ENOMEM] = N_("out of memory"),
+		[INBOX_ENOTFOUND] = N_("no submission with that reference"),
+		[INBOX_ECRYPTO] = N_("sealing failed"),
+		[INBOX_EARG] = N_("bad argument"),
+		[INBOX_EALTERED] = N_("the inbox file's structure was altered (a view, "
+		    "a trigger or other columns than an inbox has): it is not read"),
+		[INBOX_ETOOBIG] = N_("a row is larger than any submission can be: "
+		    "the inbox file was altered"),
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))
-		return "unknown error";
+		return N_("unknown error");
 	return msg[err];
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "key.h"
 #include "wfile.h"
 
@@ -434,15 +435,46 @@ static int open_file_key(const struct key_secret *sk, const unsigned char *ct,
 	return rc;
 }
 
-int key_envelope_open(const struct key_secret *sk, const unsigned char *ad,
-    size_t adlen, const unsigned char *ct, size_t ctlen, char **m,
-    size_t *mlen)
+int key_plain_buf_reserve(struct key_plain_buf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (n + 1 <= b->cap)
+		return KEY_OK;
+	cap = b->cap * 2 > n + 1 ? b->cap * 2 : n + 1;
+	if ((p = sodium_malloc(cap)) == NULL)
+		return KEY_ENOMEM;
+	sodium_memzero(p, cap);   /* all past len is zero, always */
+	sodium_free(b->p);        /* wipes */
+	b->p = p;
+	b->cap = cap;
+	b->len = 0;
+	return KEY_OK;
+}
+
+void key_plain_buf_set_len(struct key_plain_buf *b, size_t n)
+{
+	if (b->len > n)
+		sodium_memzero(b->p + n, b->len - n);
+	b->p[n] = '\0';
+	b->len = n;
+}
+
+void key_plain_buf_free(struct key_plain_buf *b)
+{
+	sodium_free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+int key_envelope_open_buf(const struct key_secret *sk,
+    const unsigned char *ad, size_t adlen, const unsigned char *ct,
+    size_t ctlen, struct key_plain_buf *b)
 {
 	unsigned char fk[FILE_KEY], *aad;
 	size_t hlen, n;
 	int rc;
 
-	*m = NULL;
 	if (ctlen < 2 || ct[0] != KEY_ENVELOPE_VERSION || ct[1] == 0 ||
 	    ct[1] > KEY_MAX_RECIPIENTS)
 		return KEY_EFORMAT;
@@ -453,44 +485,59 @@ int key_envelope_open(const struct key_secret *sk, const unsigned char *ad,
 	if ((rc = open_file_key(sk, ct, ct[1], fk)) != KEY_OK)
 		return rc;
 	aad = join_ad(ct, hlen, ad, adlen);
-	if (aad == NULL || (*m = sodium_malloc(n + 1)) == NULL)
+	if (aad == NULL || key_plain_buf_reserve(b, n) != KEY_OK)
 		rc = KEY_ENOMEM;
-	else if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)*m,
+	else if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)b->p,
 	    NULL, NULL, ct + hlen + NONCE_BYTES, n + TAG_BYTES, aad,
 	    hlen + adlen, ct + hlen, fk) != 0)
 		rc = KEY_ECRYPTO;
 	sodium_memzero(fk, sizeof(fk));
 	free(aad);
+	if (rc == KEY_OK)
+		key_plain_buf_set_len(b, n);
+	else if (b->p != NULL)
+		key_plain_buf_set_len(b, 0);   /* nothing half-opened stays */
+	return rc;
+}
+
+int key_envelope_open(const struct key_secret *sk, const unsigned char *ad,
+    size_t adlen, const unsigned char *ct, size_t ctlen, char **m,
+    size_t *mlen)
+{
+	struct key_plain_buf b = { 0 };
+	int rc = key_envelope_open_buf(sk, ad, adlen, ct, ctlen, &b);
+
 	if (rc != KEY_OK) {
-		sodium_free(*m);
+		key_plain_buf_free(&b);
 		*m = NULL;
 		return rc;
 	}
-	(*m)[n] = '\0';
-	*mlen = n;
+	*m = b.p;      /* sodium_malloc'd: key_plain_free */
+	*mlen = b.len;
 	return KEY_OK;
 }
 
-#define KEY_STR_(x) #x
-#define KEY_STR(x) KEY_STR_(x)
+/* The number is in the text itself, so that xgettext sees the whole
+ * message (kaa-inbox translates it). */
+_Static_assert(KEY_MAX_RECIPIENTS == 8, "the number in key_strerror's text");
 
 const char *key_strerror(int err)
 {
 	static const char *const msg[] = {
-		[KEY_OK] = "no error",
-		[KEY_EOPEN] = "cannot read the key file",
-		[KEY_EFORMAT] = "not a valid KAA key file",
-		[KEY_EPASS] = "wrong passphrase",
-		[KEY_EEXIST] = "file exists; refusing to overwrite",
-		[KEY_EWRITE] = "cannot write the key file",
-		[KEY_ENOMEM] = "out of memory",
-		[KEY_ECRYPTO] = "cannot open the sealed data with this key",
-		[KEY_EDUP] = "the same key is listed twice",
-		[KEY_ECOUNT] = "no key, or more keys than " KEY_STR(KEY_MAX_RECIPIENTS),
-		[KEY_ENOTFORME] = "this record is not sealed to your key",
+		[KEY_OK] = N_("no error"),
+		[KEY_EOPEN] = N_("cannot read the key file"),
+		[KEY_EFORMAT] = N_("not a valid KAA key file"),
+		[KEY_EPASS] = N_("wrong passphrase"),
+		[KEY_EEXIST] = N_("file exists; refusing to overwrite"),
+		[KEY_EWRITE] = N_("cannot write the key file"),
+		[KEY_ENOMEM] = N_("out of memory"),
+		[KEY_ECRYPTO] = N_("cannot open the sealed data with this key"),
+		[KEY_EDUP] = N_("the same key is listed twice"),
+		[KEY_ECOUNT] = N_("no key, or more keys than 8"),
+		[KEY_ENOTFORME] = N_("this record is not sealed to your key"),
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))
-		return "unknown error";
+		return N_("unknown error");
 	return msg[err];
 }

@@ -5,8 +5,8 @@
 # strings match; po/kaa-inbox.pot has exactly the messages of the sources
 # now (so a new English string cannot slip in untranslated); with
 # LANG=sv_SE.UTF-8 the usage, every command's help and the errors are in
-# Swedish, and with LC_ALL=C in English. Needs gettext and the
-# sv_SE.UTF-8 locale (scripts/deps.sh).
+# Swedish (also lib/'s error texts), and with LC_ALL=C in English. Needs
+# gettext and the sv_SE.UTF-8 locale (scripts/deps.sh).
 set -u
 bin=${1:-build/bin}
 top=$(dirname "$0")/..
@@ -37,10 +37,14 @@ else
 fi
 
 # The template from the sources now, against po/kaa-inbox.pot (the same
-# messages both ways) and po/sv.po (each translated).
+# messages both ways) and po/sv.po (each translated). The sources: cli/,
+# and each lib/ file that marks messages with N_() (the error texts
+# kaa-inbox prints, e.g. inbox_strerror's; lib/ itself never translates).
+lib_msgs=$(grep -l 'N_(' "$top"/lib/*.c | sort)
+check "lib/ marks its error texts with N_()" test -n "$lib_msgs"
 xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
-    -o "$T/now.pot" $(ls "$top"/cli/*.c | sort) 2> "$T/xg" ||
-	fail "xgettext over cli/*.c: $(cat "$T/xg")"
+    -o "$T/now.pot" $(ls "$top"/cli/*.c | sort) $lib_msgs 2> "$T/xg" ||
+	fail "xgettext over cli/*.c and lib/'s marked files: $(cat "$T/xg")"
 # msgcmp DEF REF [OPTION]: every message of REF is in DEF (translated,
 # unless OPTION is --use-untranslated); else the first few it lacks.
 cmp_po() {
@@ -114,6 +118,34 @@ has "$T/err" "a missing key file in Swedish" "kaa-inbox: show behöver --secret 
 check "the message is on stderr, nothing on stdout" test ! -s "$T/out"
 en show --inbox "$T/none.sqlite" K7Q2-9MXA-3FTB 2> "$T/err"
 has "$T/err" "a missing key file in English (LC_ALL=C)" "kaa-inbox: show needs --secret FILE and one reference"
+
+# A message from lib/ (its error tables, translated where kaa-inbox prints
+# them): a missing inbox file, and a wrong passphrase for a demo key.
+sv list --inbox "$T/none.sqlite" > "$T/out" 2> "$T/err"; rc=$?
+check "a missing inbox file: exit 1 (was $rc)" test "$rc" = 1
+has "$T/err" "a missing inbox file in Swedish (lib/inbox.c)" \
+    "kaa-inbox: $T/none.sqlite: kan inte öppna inkorgsfilen"
+en list --inbox "$T/none.sqlite" 2> "$T/err"
+has "$T/err" "a missing inbox file in English (LC_ALL=C)" \
+    "kaa-inbox: $T/none.sqlite: cannot open the inbox file"
+# An empty archive (pull makes it, then finds no inbox) and a demo key.
+en pull --archive "$T/demo.archive" --municipality demo "$T/none.sqlite" \
+    > /dev/null 2>&1
+KAA_PASSPHRASE='demo words here' en keygen --kdf interactive \
+    --secret "$T/demo.secret" --public "$T/demo.pub" > /dev/null 2>&1
+check "the demo key and archive were made" test -s "$T/demo.secret" -a -s "$T/demo.archive"
+(KAA_PASSPHRASE='other words'; export KAA_PASSPHRASE
+	sv export --archive "$T/demo.archive" --secret "$T/demo.secret" \
+	    --format csv > "$T/out" 2> "$T/err"
+	echo $? > "$T/rc"
+	en export --archive "$T/demo.archive" --secret "$T/demo.secret" \
+	    --format csv > /dev/null 2> "$T/err-en")
+check "a wrong passphrase: exit 1 (was $(cat "$T/rc"))" test "$(cat "$T/rc")" = 1
+has "$T/err" "a wrong passphrase in Swedish (lib/key.c)" \
+    "kaa-inbox: $T/demo.secret: fel lösenfras"
+check "a wrong passphrase: nothing on stdout" test ! -s "$T/out"
+has "$T/err-en" "a wrong passphrase in English (LC_ALL=C)" \
+    "kaa-inbox: $T/demo.secret: wrong passphrase"
 
 # LC_ALL wins over LANG, as everywhere.
 env -u LANGUAGE LC_ALL=C LANG=sv_SE.UTF-8 "$bin/kaa-inbox" help > "$T/out" 2>&1

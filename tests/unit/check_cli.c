@@ -1,7 +1,10 @@
 /* check_cli.c — kaa-inbox: escaping what the web host wrote, validating an
- * inbox row's metadata, and the commands' options and help. */
+ * inbox row's metadata, the progress line, and the commands' options and
+ * help. */
+#define _XOPEN_SOURCE 700   /* posix_openpt: a terminal for the progress line */
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -455,16 +458,190 @@ START_TEST(hostile_record_shown_harmlessly)
 }
 END_TEST
 
+/* --- the progress line ------------------------------------------------------ */
+
+/* The fake clock counts whole microseconds, so its times are exact. */
+static long fake_us;
+static double fake_clock(void) { return (double)fake_us / 1e6; }
+
+/* n steps of p, the fake clock on by us microseconds before each. */
+static void steps(struct cli_progress *p, int n, long us)
+{
+	while (n-- > 0) {
+		fake_us += us;
+		cli_progress_step(p);
+	}
+}
+
+static size_t count_char(const char *s, size_t len, char c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == c;
+	return n;
+}
+
+static const struct { long n; const char *s; } grouped[] = {
+	{ 0, "0" }, { 7, "7" }, { 999, "999" }, { 1000, "1 000" },
+	{ 12345, "12 345" }, { 100000, "100 000" }, { 1234567, "1 234 567" },
+	{ LONG_MAX, "9 223 372 036 854 775 807" },
+};
+
+START_TEST(progress_number)
+{
+	char text[CLI_PROGRESS_NUM];
+
+	ck_assert_str_eq(cli_progress_number(grouped[_i].n, text), grouped[_i].s);
+}
+END_TEST
+
+/* Nothing for the first half second; then the line rewritten in place at
+ * most ten times a second however fast the steps come; ended with the
+ * last count and a newline. */
+START_TEST(progress_throttled)
+{
+	static const char last[] = "\rexported 1 050 of 10 000 records\n";
+	struct cli_progress p;
+	char *out = NULL;
+	size_t len = 0, writes;
+	FILE *mf = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(mf);
+	fake_us = 1000000000;
+	cli_progress_init(&p, mf, fake_clock, "exported %s of %s records", 10000);
+	steps(&p, 49, 10000);
+	fflush(mf);
+	ck_assert_uint_eq(len, 0);
+	steps(&p, 1, 10000);   /* half a second */
+	fflush(mf);
+	ck_assert_str_eq(out, "\rexported 50 of 10 000 records");
+	steps(&p, 1000, 1000);   /* a thousand steps in a second more */
+	fflush(mf);
+	writes = count_char(out, len, '\r');
+	ck_assert_msg(writes >= 10 && writes <= 12, "%zu writes in 1.0 s", writes);
+	cli_progress_end(&p);
+	fflush(mf);
+	ck_assert_uint_eq(count_char(out, len, '\n'), 1);
+	ck_assert_msg(len > strlen(last) && strcmp(out + len - strlen(last), last) == 0,
+	    "%s", out);
+	steps(&p, 100, 100000);   /* ended: nothing more */
+	cli_progress_end(&p);
+	fflush(mf);
+	ck_assert_uint_eq(count_char(out, len, '\n'), 1);
+	fclose(mf);
+	free(out);
+}
+END_TEST
+
+/* A run quicker than the delay writes nothing at all, not even at its
+ * end; nor does a zeroed one. */
+START_TEST(progress_quick_run_silent)
+{
+	struct cli_progress p, zero = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(mf);
+	fake_us = 5000000;
+	cli_progress_init(&p, mf, fake_clock, "pulled %s records", -1);
+	steps(&p, 10000, 40);   /* 0.4 s */
+	cli_progress_end(&p);
+	steps(&zero, 10, 1000000);
+	cli_progress_hide(&zero);
+	cli_progress_end(&zero);
+	fflush(mf);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(p.done, 10000);
+	fclose(mf);
+	free(out);
+}
+END_TEST
+
+/* Before another message the line is wiped (blanks over it, back to its
+ * start); it comes back at the next step that is due. Without a total
+ * the format takes the count only. */
+START_TEST(progress_hide)
+{
+	struct cli_progress p;
+	char *out = NULL;
+	size_t len = 0, before;
+	FILE *mf = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(mf);
+	fake_us = 0;
+	cli_progress_init(&p, mf, fake_clock, "pulled %s records", -1);
+	steps(&p, 1233, 100);
+	steps(&p, 1, 500000);
+	fflush(mf);
+	ck_assert_str_eq(out, "\rpulled 1 234 records");
+	cli_progress_hide(&p);
+	fflush(mf);
+	ck_assert_str_eq(out, "\rpulled 1 234 records\r                    \r");
+	before = len;
+	cli_progress_hide(&p);   /* nothing left to wipe */
+	steps(&p, 1, 10000);     /* not due yet */
+	fflush(mf);
+	ck_assert_uint_eq(len, before);
+	steps(&p, 1, 100000);
+	fflush(mf);
+	ck_assert_str_eq(out + before, "\rpulled 1 236 records");
+	fclose(mf);
+	free(out);
+}
+END_TEST
+
+/* cli_progress_start writes on stderr only when it is a terminal: not in
+ * a file or a pipe (scripts, logs, the tests), but on a pseudo-terminal. */
+START_TEST(progress_only_on_a_terminal)
+{
+	struct cli_progress p;
+	int saved = dup(2), file, pipes[2], master, tty;
+
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(file = open("/dev/null", O_WRONLY), 0);
+	dup2(file, 2);
+	cli_progress_start(&p, "x %s", -1);
+	ck_assert_ptr_null(p.f);
+	ck_assert_int_eq(pipe(pipes), 0);
+	dup2(pipes[1], 2);
+	cli_progress_start(&p, "x %s", -1);
+	ck_assert_ptr_null(p.f);
+	ck_assert_int_ge(master = posix_openpt(O_RDWR | O_NOCTTY), 0);
+	ck_assert_int_eq(grantpt(master), 0);
+	ck_assert_int_eq(unlockpt(master), 0);
+	ck_assert_int_ge(tty = open(ptsname(master), O_RDWR | O_NOCTTY), 0);
+	dup2(tty, 2);
+	cli_progress_start(&p, "x %s", -1);
+	ck_assert_ptr_eq(p.f, stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(file);
+	close(pipes[0]);
+	close(pipes[1]);
+	close(tty);
+	close(master);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
 	TCase *out = tcase_create("out"), *cmd = tcase_create("commands");
+	TCase *progress = tcase_create("progress");
 
 	tcase_add_loop_test(out, put_clean_escapes, 0, sizeof(esc) / sizeof(esc[0]));
 	tcase_add_loop_test(out, put_json_escapes, 0, sizeof(esc) / sizeof(esc[0]));
 	tcase_add_test(out, long_input);
 	tcase_add_loop_test(out, metadata_forms, 0, sizeof(meta) / sizeof(meta[0]));
 	suite_add_tcase(s, out);
+	tcase_add_loop_test(progress, progress_number, 0, sizeof(grouped) / sizeof(grouped[0]));
+	tcase_add_test(progress, progress_throttled);
+	tcase_add_test(progress, progress_quick_run_silent);
+	tcase_add_test(progress, progress_hide);
+	tcase_add_test(progress, progress_only_on_a_terminal);
+	suite_add_tcase(s, progress);
 	tcase_set_timeout(cmd, 60);
 	tcase_add_checked_fixture(cmd, setup, teardown);
 	tcase_add_loop_test(cmd, help_is_usage, 0, sizeof(commands) / sizeof(commands[0]));

@@ -9,6 +9,7 @@
 
 #include "archive.h"
 #include "cli.h"
+#include "cli_out.h"
 #include "form.h"
 #include "testutil.h"
 
@@ -81,7 +82,7 @@ START_TEST(json_ascii)
 	FILE *f = open_memstream(&text, &len);
 
 	ck_assert_ptr_nonnull(o);
-	ck_assert_int_eq(cli_json_put(f, o), 0);
+	ck_assert_int_eq(cli_json_put(f, o, JSON_PRESERVE_ORDER), 0);
 	ck_assert_str_eq(written(f, &text),
 	    "{\"namn\":\"\\u00C5sa \\\"\\u00D6\\\"\\n\\u007f\",\"bidi\":\"\\u202E\","
 	    "\"atgarder\":[\"samtal_elev\",\"syv\"],\"franvaro_timmar\":14}");

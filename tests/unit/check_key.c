@@ -362,6 +362,51 @@ START_TEST(set_load)
 }
 END_TEST
 
+/* One buffer for many records: each opens whole and NUL-terminated, a
+ * shorter one leaves nothing of a longer one behind, a failed one leaves
+ * nothing at all. */
+START_TEST(envelope_reused_buffer)
+{
+	static const char *const texts[] = {
+		"a long record, longer than the ones after it", "short", "",
+		"and a record longer than every one before it, to make it grow",
+	};
+	struct key_secret *sk[1], *other;
+	struct key_plain_buf b = { 0 };
+	struct key_set ks;
+	unsigned char *ct;
+	size_t i, k, ctlen;
+
+	make_set(sk, 1, &ks);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		ck_assert_int_eq(key_envelope_seal(&ks, ad, sizeof(ad), (const
+		    unsigned char *)texts[i], strlen(texts[i]), &ct, &ctlen), KEY_OK);
+		ck_assert_int_eq(key_envelope_open_buf(sk[0], ad, sizeof(ad), ct,
+		    ctlen, &b), KEY_OK);
+		ck_assert_uint_eq(b.len, strlen(texts[i]));
+		ck_assert_str_eq(b.p, texts[i]);
+		for (k = b.len; k < b.cap; k++)
+			ck_assert_int_eq(b.p[k], 0);
+		free(ct);
+	}
+	ck_assert_int_eq(key_generate(&other), KEY_OK);
+	ck_assert_int_eq(key_envelope_seal(&ks, ad, sizeof(ad),
+	    (const unsigned char *)"x", 1, &ct, &ctlen), KEY_OK);
+	ck_assert_int_eq(key_envelope_open_buf(other, ad, sizeof(ad), ct, ctlen,
+	    &b), KEY_ENOTFORME);
+	ct[ctlen - 1] ^= 1;
+	ck_assert_int_eq(key_envelope_open_buf(sk[0], ad, sizeof(ad), ct, ctlen,
+	    &b), KEY_ECRYPTO);
+	ck_assert_uint_eq(b.len, 0);
+	for (k = 0; k < b.cap; k++)
+		ck_assert_int_eq(b.p[k], 0);
+	free(ct);
+	key_plain_buf_free(&b);
+	key_secret_free(other);
+	free_set(sk, 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("key");
@@ -375,6 +420,7 @@ int main(void)
 	tcase_add_loop_test(tc, envelope_tampered, 0, sizeof(tampered) / sizeof(tampered[0]));
 	tcase_add_test(tc, envelope_bound);
 	tcase_add_test(tc, envelope_bad_sets);
+	tcase_add_test(tc, envelope_reused_buffer);
 	tcase_add_loop_test(tc, set_load, 0, sizeof(sets) / sizeof(sets[0]));
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
