@@ -520,6 +520,7 @@ static struct es_site *add_site(struct es_service *svc, const char *path,
 	struct conf *c;
 	const char *what = NULL;
 	char line[16];
+	inbox *ib;
 	size_t i;
 	int rc;
 
@@ -547,6 +548,15 @@ static struct es_site *add_site(struct es_service *svc, const char *path,
 		return NULL;
 	}
 	svc->sites[svc->nsites].busy_ms = busy_ms;
+	/* Made (or checked) once, before any worker runs: workers racing to
+	 * create a new inbox's schema answered valid submissions 503. */
+	if ((rc = inbox_open(c->inbox_path, INBOX_CREATE, busy_ms, &ib)) !=
+	    INBOX_OK) {
+		load_err(err, c->inbox_path, "%s%s", inbox_strerror(rc), "");
+		es_site_free(&svc->sites[svc->nsites]);
+		return NULL;
+	}
+	inbox_close(ib);
 	return &svc->sites[svc->nsites++];
 }
 

@@ -459,13 +459,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	form_json_wipe_on_free();
+	/* The inboxes (made at load) and their WAL files: not for other users
+	 * to read. */
+	umask(027);
 	if (load_service(&o, &svc) != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < NSTOP; i++)
 		set_handler(stop_sigs[i], on_master_term);
-	/* The inbox and its WAL files: not for other users to read. */
-	umask(027);
 	FCGX_Init();
 	unlink(o.socket);
 	if ((sock = FCGX_OpenSocket(o.socket, 128)) < 0) {

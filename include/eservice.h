@@ -99,7 +99,8 @@ void es_site_free(struct es_site *s);
 
 /* Loads the configuration files given to kaa-fcgi: each a municipality or a
  * region (region.h), whose municipalities are loaded with it. Every
- * municipality needs its keys and page shell; a municipality's
+ * municipality needs its keys and page shell, and its inbox is made (or
+ * checked) here, before any worker runs; a municipality's
  * eservice.school must be where its school form is served. Returns 0, or
  * -1 with *err saying what is wrong (svc is then freed). */
 int es_service_load(struct es_service *svc, char *const *paths, size_t n,

@@ -40,6 +40,16 @@ inbox() { $BIN/kaa-inbox "$@" -c "$KAA_CONF" --secret "$KAA_SECRET"; }
 
 VALID="namn=Integra+Testsson&personnummer=$KAA_TEST_PNR&telefon=070-123+45+67&epost=integra%40test.example&gymnasium=avbrott&sysselsattning=utbildning&utbildning=Folkh%C3%B6gskola+%26+mer&annat=&kontakt=sms&meddelande=Ring+efter+kl.+15"
 
+# --- a fresh inbox: concurrent first submissions are all stored (kaa-fcgi
+# makes the inbox before its workers start; they used to race to create it)
+i=0; : > "$T/first"
+while [ $i -lt 16 ]; do echo "$VALID" >> "$T/first"; i=$((i + 1)); done
+xargs -P 16 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary '{}' "$FORM" \
+	< "$T/first" > "$T/first.codes"
+check "16 concurrent first submissions to a new inbox all answered 303" \
+	test "$(grep -c '^303$' "$T/first.codes")" = 16
+
 # --- the site and the empty form
 curl -s -o "$T/home" -w '%{http_code}' "$KAA_URL/" > "$T/home.code"
 check "start page is served by nginx" grep -q 200 "$T/home.code"
