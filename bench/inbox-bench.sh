@@ -36,6 +36,7 @@
 #      TMPDIR (where the inbox and the archives go).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 KAA_INBOX=${KAA_INBOX:-$ROOT/build/bin/kaa-inbox}
 LIBKAA=${LIBKAA:-$(dirname "$KAA_INBOX")/../libkaa.a}
@@ -246,22 +247,6 @@ echo "# inbox: $N records sealed to 2 coordinators with inbox_append (setup: $(a
 : | "$INBOX_FILL" "$W/empty.sqlite" "$K/c1.pub" >/dev/null || fail "inbox-fill (empty) failed"
 
 # --- helpers ------------------------------------------------------------------
-busy() {
-	a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6; exit}' /proc/stat)
-	sleep 2
-	b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6; exit}' /proc/stat)
-	echo "$a $b" | awk '{t=($3-$1)+($4-$2); printf "%d", (t > 0 ? 100*($3-$1)/t : 0)}'
-}
-wait_quiet() {
-	t0=$(date +%s)
-	while :; do
-		b=$(busy)
-		[ "$b" -lt 10 ] && { echo "$b%"; return; }
-		[ $(( $(date +%s) - t0 )) -ge "${WAIT_QUIET:-60}" ] && { echo "$b% (not quiet)"; return; }
-	done
-}
-median() { "$PY" -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-rss_mib() { awk -F': ' '/Maximum resident set size/{printf "%.1f", $2/1024}' "$1"; }
 hf() {   # NAME PREPARE COMMAND
 	hyperfine --style basic --warmup 1 --runs "$RUNS" --prepare "$2" \
 		--export-json "$W/$1.json" -n "$1" "$3" >"$W/$1.log" 2>&1 ||

@@ -27,6 +27,7 @@
 #      an idle machine before each measurement).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 KAA_GEN=${KAA_GEN:-$ROOT/build/bin/kaa-gen}
 CONF=${CONF:-$ROOT/conf/exempelkommun.ini}
@@ -123,23 +124,6 @@ EOF
 head -n $((N_SMALL + 1)) "$W/roster-$N_BIG.csv" >"$W/roster-$N_SMALL.csv"
 
 # --- helpers --------------------------------------------------------------
-# busy %: share of CPU time used by others over 2 s, as a noise indicator
-busy() {
-	a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6; exit}' /proc/stat)
-	sleep 2
-	b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6; exit}' /proc/stat)
-	echo "$a $b" | awk '{t=($3-$1)+($4-$2); printf "%d", (t > 0 ? 100*($3-$1)/t : 0)}'
-}
-wait_quiet() {
-	t0=$(date +%s)
-	while :; do
-		b=$(busy)
-		[ "$b" -lt 10 ] && { echo "$b%"; return; }
-		[ $(( $(date +%s) - t0 )) -ge "${WAIT_QUIET:-60}" ] && { echo "$b% (not quiet)"; return; }
-	done
-}
-median() { "$PY" -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-rss_mib() { awk -F': ' '/Maximum resident set size/{printf "%.1f", $2/1024}' "$1"; }
 pages() { pdfinfo "$1" | awk '/^Pages:/{print $2}'; }
 fail() { echo "letters-bench: $*" >&2; exit 1; }
 

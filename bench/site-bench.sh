@@ -33,6 +33,7 @@
 #      append the table to this file).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 N=${N:-10000}
 SEED=${SEED:-42}
@@ -77,24 +78,7 @@ trap 'rm -rf "$SHMW" "$DISKW"' EXIT INT TERM
 # paths resolve next to the copy, in the scratch directory.
 cp "$HERE/conf.ini" "$SHMW/conf.ini"
 
-# busy %: share of CPU time used by others over 2 s, as a noise indicator
-busy() {
-	a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6; exit}' /proc/stat)
-	sleep 2
-	b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6; exit}' /proc/stat)
-	echo "$a $b" | awk '{t=($3-$1)+($4-$2); printf "%d", (t > 0 ? 100*($3-$1)/t : 0)}'
-}
-wait_quiet() {
-	t0=$(date +%s)
-	while :; do
-		b=$(busy)
-		[ "$b" -lt 10 ] && { echo "$b%"; return; }
-		[ $(( $(date +%s) - t0 )) -ge "${WAIT_QUIET:-60}" ] && { echo "$b% (not quiet)"; return; }
-	done
-}
 
-median() { python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-rss_mib() { awk -F': ' '/Maximum resident set size/{printf "%.1f", $2/1024}' "$1"; }
 
 JOPT=${JOBS:+-j $JOBS}
 # a finished site, for the copy-out floor
