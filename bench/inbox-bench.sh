@@ -37,6 +37,7 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/../tests/lib/sshd.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 KAA_INBOX=${KAA_INBOX:-$ROOT/build/bin/kaa-inbox}
 LIBKAA=${LIBKAA:-$(dirname "$KAA_INBOX")/../libkaa.a}
@@ -68,7 +69,7 @@ KAA_INBOX=$(cd "$(dirname "$KAA_INBOX")" && pwd)/$(basename "$KAA_INBOX")
 W=$(mktemp -d)
 SSHD_PID=
 cleanup() {
-	[ -z "$SSHD_PID" ] || { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null || :; }
+	kaa_sshd_stop
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -313,36 +314,9 @@ check_after p
 
 SSH_OK=0
 if [ "${BENCH_SSH:-1}" = 1 ] && [ -x /usr/sbin/sshd ]; then
-	S=$W/ssh
-	mkdir -m 0700 "$S"
-	ssh-keygen -q -t ed25519 -N '' -f "$S/host_key" -C inbox-bench-host
-	ssh-keygen -q -t ed25519 -N '' -f "$S/user_key" -C inbox-bench-user
-	cp "$S/user_key.pub" "$S/authorized_keys"
-	PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	cat >"$S/sshd_config" <<EOF
-ListenAddress 127.0.0.1
-Port $PORT
-HostKey $S/host_key
-AuthorizedKeysFile $S/authorized_keys
-PidFile $S/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-EOF
-	[ -d /run/sshd ] || mkdir -m 0755 /run/sshd
-	/usr/sbin/sshd -D -e -f "$S/sshd_config" -E "$S/sshd.log" &
-	SSHD_PID=$!
-	printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$S/host_key.pub")" >"$S/known_hosts"
-	export KAA_SSH="-F /dev/null -i $S/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$S/known_hosts -o StrictHostKeyChecking=yes"
+	SSH_OK=0
+	kaa_sshd_start "$W/ssh" && SSH_OK=1
 	ME=$(id -un)
-	tries=0
-	while [ "$tries" -lt 20 ]; do
-		ssh $KAA_SSH -o BatchMode=yes -p "$PORT" "$ME@127.0.0.1" true 2>/dev/null && { SSH_OK=1; break; }
-		tries=$((tries + 1))
-		sleep 0.2
-	done
 	if [ "$SSH_OK" = 1 ]; then
 		SSH_CMD="$KAA_INBOX pull --municipality $MUNI --archive $W/s/x.archive --remote-command $KAA_INBOX ssh://$ME@127.0.0.1:$PORT$W/s/in.sqlite"
 		hf pull-ssh "$(fresh s)" "$SSH_CMD"

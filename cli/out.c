@@ -6,66 +6,21 @@
 #include <jansson.h>
 
 #include "cli_out.h"
+#include "utf8.h"
 #include "form.h"
 #include "inbox.h"
 #include "key.h"
 
-/* The code point at p and its length in bytes; 0 if p does not start a
- * valid UTF-8 sequence (a stray continuation byte, a sequence cut short,
- * overlong, a surrogate or beyond U+10FFFF). */
-static size_t utf8_next(const unsigned char *p, unsigned long *cp)
+/* The code point at p, NUL-terminated, and its length (utf8.h). */
+static size_t utf8_next(const unsigned char *p, uint32_t *cp)
 {
-	static const struct {
-		unsigned char mask, lead;
-		size_t        n;
-		unsigned long min;
-	} form[] = {
-		{ 0x80, 0x00, 1, 0 }, { 0xe0, 0xc0, 2, 0x80 },
-		{ 0xf0, 0xe0, 3, 0x800 }, { 0xf8, 0xf0, 4, 0x10000 },
-	};
-	unsigned long c;
-	size_t i, k;
-
-	for (i = 0; i < sizeof(form) / sizeof(form[0]); i++)
-		if ((p[0] & form[i].mask) == form[i].lead)
-			break;
-	if (i == sizeof(form) / sizeof(form[0]))
-		return 0;
-	c = p[0] & (~form[i].mask & 0xffu);
-	for (k = 1; k < form[i].n; k++) {
-		if ((p[k] & 0xc0) != 0x80)   /* also stops at the NUL */
-			return 0;
-		c = c << 6 | (p[k] & 0x3fu);
-	}
-	if (c < form[i].min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return form[i].n;
-}
-
-/* Characters that act on a terminal or change how text around them reads:
- * C0, DEL and C1; the Arabic letter mark; LRM and RLM; the line and
- * paragraph separators with the bidi embeddings and overrides; the bidi
- * isolates. */
-static const struct { unsigned long lo, hi; } hidden[] = {
-	{ 0x00, 0x1f }, { 0x7f, 0x9f }, { 0x061c, 0x061c }, { 0x200e, 0x200f },
-	{ 0x2028, 0x202e }, { 0x2066, 0x2069 },
-};
-
-static int is_hidden(unsigned long cp)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
-		if (cp >= hidden[i].lo && cp <= hidden[i].hi)
-			return 1;
-	return 0;
+	return utf8_decode(p, strnlen((const char *)p, 4), cp);
 }
 
 int cli_put_clean(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
+	uint32_t cp;
 	size_t n;
 	int cols = 0;
 
@@ -76,8 +31,8 @@ int cli_put_clean(FILE *f, const char *s)
 		} else if (cp == '\n') {
 			fputs("\n  ", f);
 			cols = 2;
-		} else if (is_hidden(cp))
-			cols += fprintf(f, "\\u{%04lX}", cp);
+		} else if (utf8_is_control(cp))
+			cols += fprintf(f, "\\u{%04lX}", (unsigned long)cp);
 		else {
 			fwrite(p, 1, n, f);
 			cols++;
@@ -90,7 +45,7 @@ int cli_put_clean(FILE *f, const char *s)
 int cli_put_json(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
+	uint32_t cp;
 	size_t n;
 	int cols = 2;
 
@@ -107,10 +62,11 @@ int cli_put_json(FILE *f, const char *s)
 			putc((int)cp, f);
 			cols++;
 		} else if (cp < 0x10000)
-			cols += fprintf(f, "\\u%04lx", cp);
+			cols += fprintf(f, "\\u%04lx", (unsigned long)cp);
 		else   /* a surrogate pair */
-			cols += fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((cp - 0x10000) >> 10),
-			    0xdc00 + ((cp - 0x10000) & 0x3ff));
+			cols += fprintf(f, "\\u%04lx\\u%04lx",
+			    (unsigned long)(0xd800 + ((cp - 0x10000) >> 10)),
+			    (unsigned long)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
 	}
 	putc('"', f);
 	return cols;

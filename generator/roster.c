@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "gen_roster.h"
+#include "utf8.h"
 
 enum slot {
 	S_PNR, S_FIRST, S_LAST, S_CO, S_STREET, S_POSTCODE, S_CITY,
@@ -133,48 +134,6 @@ grow(void *a, size_t *cap, size_t n, size_t size)
 
 /* --- text checks ---------------------------------------------------------- */
 
-/* Decodes one strict UTF-8 sequence (no overlongs, surrogates or values
- * over U+10FFFF): its length, or 0 if invalid. */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const struct { unsigned char lo, hi, mask; size_t len;
-	    uint32_t min; } leads[] = {
-		{ 0x00, 0x7f, 0x7f, 1, 0 },
-		{ 0xc2, 0xdf, 0x1f, 2, 0x80 },
-		{ 0xe0, 0xef, 0x0f, 3, 0x800 },
-		{ 0xf0, 0xf4, 0x07, 4, 0x10000 },
-	};
-	size_t i, k;
-
-	for (i = 0; i < sizeof leads / sizeof leads[0]; i++)
-		if (s[0] >= leads[i].lo && s[0] <= leads[i].hi)
-			break;
-	if (i == sizeof leads / sizeof leads[0] || n < leads[i].len)
-		return 0;
-	*cp = s[0] & leads[i].mask;
-	for (k = 1; k < leads[i].len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[k] & 0x3f);
-	}
-	if (*cp < leads[i].min || *cp > 0x10ffff ||
-	    (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return leads[i].len;
-}
-
-/* C0 and C1 controls, DEL, line and paragraph separators, directional
- * marks and overrides, and the BOM: nothing a name or address needs, and
- * some could make a letter show other text than the file holds. */
-static int
-is_control(uint32_t c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x200e ||
-	    c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
-	    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
-}
-
 enum text { T_OK, T_UTF8, T_CONTROL, T_BREAK };
 
 static enum text
@@ -189,12 +148,12 @@ text_check(const char *str, size_t n, int breaks_ok)
 			i++;
 			continue;
 		}
-		if ((k = utf8_next(s + i, n - i, &cp)) == 0)
+		if ((k = utf8_decode(s + i, n - i, &cp)) == 0)
 			return T_UTF8;
 		i += k;
 		if (cp == '\n' && !breaks_ok)
 			return T_BREAK;
-		if (cp != '\n' && is_control(cp))
+		if (cp != '\n' && utf8_is_control(cp))
 			return T_CONTROL;
 	}
 	return T_OK;

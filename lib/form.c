@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "utf8.h"
 
 /* Every message a user can see beside a field, in one place. */
 static const char *const messages[FM__MAX] = {
@@ -235,16 +236,10 @@ static int parse_int(const char *s, long *out)
 
 size_t form_control_at(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n = utf8_decode((const unsigned char *)s, strnlen(s, 4), &cp);
 
-	if (*p < 0x20 || *p == 0x7f)
-		return *p == '\0' ? 0 : 1;
-	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-		return 2;
-	if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-	    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
-		return 3;
-	return 0;
+	return n > 0 && cp != 0 && utf8_is_control(cp) ? n : 0;
 }
 
 static int valid_any(struct form_data *d, size_t i, const char *v)
@@ -492,37 +487,6 @@ static int url_decode(const char *s, size_t n, char **out, size_t *outlen)
 	return FORM_OK;
 }
 
-/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, len;
-	unsigned cp;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) { len = 2; cp = s[i] & 0x1f; }
-		else if ((s[i] & 0xf0) == 0xe0) { len = 3; cp = s[i] & 0x0f; }
-		else if ((s[i] & 0xf8) == 0xf0) { len = 4; cp = s[i] & 0x07; }
-		else return 0;
-		if (i + len > n)
-			return 0;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /* Trims white space at both ends and turns CRLF and CR into LF, in place. */
 static void tidy(char *s)
 {
@@ -596,7 +560,7 @@ static int decode_pair(const struct form_spec *s, const char *p, size_t n,
 	    url_decode("", 0, val, &vlen);
 	if (*rc != FORM_OK)
 		return -1;
-	if (!utf8_valid((const unsigned char *)*val, vlen)) {
+	if (!utf8_valid(*val, vlen)) {
 		wipe_free_str(*val);
 		*val = NULL;
 		*rc = FORM_EENCODING;

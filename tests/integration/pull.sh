@@ -12,6 +12,7 @@ set -u
 export LC_ALL=C.UTF-8; unset LANGUAGE
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/server.sh
+. tests/lib/sshd.sh
 BIN=${KAA_BIN_DIR:-build/bin}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-pull"
@@ -23,8 +24,7 @@ KAA_POST_RATE=1000r/s KAA_POST_BURST=1000 KAA_BIN_DIR=$BIN kaa_region_start ||
 	{ echo "pull: could not start the server"; exit 1; }
 S=$KAA_TMP/ssh
 SSHD_PID=
-stop_sshd() { [ -z "$SSHD_PID" ] || { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; }; SSHD_PID=; }
-trap 'stop_sshd; kaa_server_stop' EXIT
+trap 'kaa_sshd_stop; kaa_server_stop' EXIT
 
 pass=0 fail=0
 ok()   { pass=$((pass + 1)); echo "ok   $1"; }
@@ -32,35 +32,8 @@ bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
 
 # --- sshd on a free loopback port, everything in a private directory
-mkdir -m 0700 "$S"
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_key" -C pull-test-host
-ssh-keygen -q -t ed25519 -N '' -f "$S/user_key" -C pull-test-user
-cp "$S/user_key.pub" "$S/authorized_keys"
-PORT=$(kaa_free_port)
-cat > "$S/sshd_config" <<EOF
-ListenAddress 127.0.0.1
-Port $PORT
-HostKey $S/host_key
-AuthorizedKeysFile $S/authorized_keys
-PidFile $S/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AcceptEnv ASAN_OPTIONS UBSAN_OPTIONS
-EOF
-# Debian's sshd needs its privilege separation directory.
-[ -d /run/sshd ] || mkdir -m 0755 /run/sshd
-/usr/sbin/sshd -D -e -f "$S/sshd_config" -E "$S/sshd.log" &
-SSHD_PID=$!
-printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$S/host_key.pub")" > "$S/known_hosts"
-export KAA_SSH="-F /dev/null -i $S/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$S/known_hosts -o StrictHostKeyChecking=yes -o SendEnv=ASAN_OPTIONS -o SendEnv=UBSAN_OPTIONS"
+kaa_sshd_start "$S" ASAN_OPTIONS UBSAN_OPTIONS
 ME=$(id -un)
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	ssh $KAA_SSH -o BatchMode=yes -p "$PORT" "$ME@127.0.0.1" true 2> /dev/null && break
-	sleep 0.2
-done
 check "sshd answers with the test key" ssh $KAA_SSH -o BatchMode=yes -p "$PORT" "$ME@127.0.0.1" true
 
 SRC="ssh://$ME@127.0.0.1:$PORT$KAA_INBOX"
@@ -438,7 +411,7 @@ check "rekey onto an existing secret key file: exit 1, the archive unchanged" \
 	--new-public "$N2-d.pub" > "$T/out" 2> "$T/err"
 check "rekey with KAA_PASSPHRASE for a real (moderate) key: exit 2" test $? = 2
 
-stop_sshd
+kaa_sshd_stop
 if ls /tmp/kaa-san-pull.* > /dev/null 2>&1; then
 	bad "sanitizer reports:"; cat /tmp/kaa-san-pull.*
 fi
