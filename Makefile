@@ -65,7 +65,8 @@ Q = $(if $(V),,@)
 
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
         browser site install clean bench bench-letters anywhere letters letters-san \
-        link-check man-check i18n-check pot FORCE bench-inbox
+        link-check man-check i18n-check pot FORCE bench-inbox bench-eservice \
+        deps-bench deploy-check
 all: $(BINS) $(TEST_BIN) $(MO_FILES)
 
 # Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
@@ -128,6 +129,8 @@ $(B)/tests/check_%: $(B)/obj/tests/unit/check_%.o $(B)/libkaa.a \
 
 deps:
 	@sh scripts/deps.sh
+deps-bench:
+	@sh scripts/deps.sh bench
 
 # --- the demo system -------------------------------------------------------
 RUN_CONF ?= conf/exempelregionen.ini
@@ -144,7 +147,8 @@ site: all
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit golden unit-san unit-valgrind \
-	    link-check man-check i18n-check letters letters-san integration anywhere browser
+	    link-check man-check i18n-check letters letters-san integration anywhere browser \
+	    deploy-check
 
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
@@ -166,10 +170,14 @@ integration: all
 	@sh tests/integration/run.sh
 	@sh tests/integration/region.sh
 	@sh tests/integration/pull.sh
+	@sh tests/integration/commit.sh
+	@sh tests/integration/activate.sh
 	@echo "integration again, with the ASan+UBSan build:"
 	@KAA_BIN_DIR=build/san/bin sh tests/integration/run.sh
 	@KAA_BIN_DIR=build/san/bin sh tests/integration/region.sh
 	@KAA_BIN_DIR=build/san/bin sh tests/integration/pull.sh
+	@KAA_BIN_DIR=build/san/bin sh tests/integration/commit.sh
+	@KAA_BIN_DIR=build/san/bin sh tests/integration/activate.sh
 
 browser: all
 	@sh tests/browser/run.sh
@@ -197,6 +205,10 @@ man-check: all
 i18n-check: all
 	@sh tests/i18n-check.sh $(B)/bin
 
+# The systemd units (verify, exposure) and the TLS example's nginx.
+deploy-check: all
+	@sh tests/deploy-check.sh $(B)/bin
+
 # Each program carries only the libraries it uses.
 link-check: all
 	@sh tests/link-check.sh $(B)/bin
@@ -216,16 +228,25 @@ $(B)/bench/inbox-fill: bench/inbox-fill.c $(B)/libkaa.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
+$(B)/bench/fsync-floor: bench/fsync-floor.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
+# kaa-fcgi against its PHP-FPM peer behind the same nginx (about 3 minutes).
+bench-eservice: deps-bench all $(B)/bench/fsync-floor
+	@KAA_BIN_DIR=$(B)/bin FSYNC_FLOOR=$(B)/bench/fsync-floor sh bench/eservice-bench.sh
+
 # kaa-inbox pull and export against bare libsodium (about 3 minutes).
-bench-inbox: all $(B)/bench/seal-floor $(B)/bench/inbox-fill
+bench-inbox: deps-bench all $(B)/bench/seal-floor $(B)/bench/inbox-fill
 	@KAA_INBOX=$(B)/bin/kaa-inbox SEAL_FLOOR=$(B)/bench/seal-floor \
 	    INBOX_FILL=$(B)/bench/inbox-fill sh bench/inbox-bench.sh
 
-bench: all $(B)/bench/cmark-floor
+bench: deps-bench all $(B)/bench/cmark-floor
 	@CMARK_FLOOR=$(B)/bench/cmark-floor sh bench/site-bench.sh
+	@$(MAKE) --no-print-directory bench-eservice
 
 # kaa-gen letters against WeasyPrint on the same letters (about 4 minutes).
-bench-letters: all
+bench-letters: deps-bench all
 	@KAA_GEN=$(B)/bin/kaa-gen sh bench/letters-bench.sh
 
 install: all

@@ -396,24 +396,47 @@ static int open_inbox(struct es_site *s)
 	return INBOX_OK;
 }
 
-/* Stores the record in the inbox of the municipality it is for, sealed to
- * that municipality's coordinators; returns an inbox_err. */
-static int store(struct es_site *s, const struct form_data *d, char *ref)
+/* Stores one sealed row in this process: its own transaction. */
+static int store_here(struct es_site *s, const struct inbox_row *row)
 {
-	char *json;
-	int rc;
+	const struct inbox_row *rows[1] = { row };
+	int rc, one;
 
 	if ((rc = open_inbox(s)) != INBOX_OK)
 		return rc;
-	if ((json = form_to_json(d, s->conf->id)) == NULL)
-		return INBOX_ENOMEM;
-	rc = inbox_append(s->ib, &s->keys, d->spec->kind, json, strlen(json), ref);
-	sodium_memzero(json, strlen(json));
-	free(json);
+	rc = inbox_insert(s->ib, rows, 1, &one);
 	if (rc == INBOX_EIO || rc == INBOX_ESCHEMA || rc == INBOX_EOPEN) {
 		inbox_close(s->ib);   /* start afresh next time */
 		s->ib = NULL;
 	}
+	return rc == INBOX_OK ? one : rc;
+}
+
+/* Stores the record in the inbox of the municipality it is for, sealed to
+ * that municipality's coordinators; returns an inbox_err. */
+static int store(struct es_site *s, const struct form_data *d,
+    char ref[INBOX_REF_LEN + 1])
+{
+	struct inbox_row row;
+	char *json;
+	int rc, tries;
+
+	if ((json = form_to_json(d, s->conf->id)) == NULL)
+		return INBOX_ENOMEM;
+	/* A taken reference (60 random bits) is next to impossible; it is in
+	 * the sealed row's associated data, so each try seals anew. */
+	for (tries = 0, rc = INBOX_ETAKEN; rc == INBOX_ETAKEN && tries < 5; tries++) {
+		if ((rc = inbox_seal(&s->keys, d->spec->kind, json, strlen(json),
+		    &row)) == INBOX_OK)
+			rc = s->commit != NULL ?
+			    s->commit->fn(s->commit->ctx, s->index, &row) :
+			    store_here(s, &row);
+		if (rc == INBOX_OK)
+			memcpy(ref, row.ref, sizeof(row.ref));
+		inbox_row_clear(&row);
+	}
+	sodium_memzero(json, strlen(json));
+	free(json);
 	return rc;
 }
 
@@ -548,6 +571,7 @@ static struct es_site *add_site(struct es_service *svc, const char *path,
 		return NULL;
 	}
 	svc->sites[svc->nsites].busy_ms = busy_ms;
+	svc->sites[svc->nsites].index = svc->nsites;
 	/* Made (or checked) once, before any worker runs: workers racing to
 	 * create a new inbox's schema answered valid submissions 503. */
 	if ((rc = inbox_open(c->inbox_path, INBOX_CREATE, busy_ms, &ib)) !=
@@ -719,6 +743,14 @@ void es_service_free(struct es_service *svc)
 	for (i = 0; i < svc->nregions; i++)
 		region_free(svc->regions[i]);
 	memset(svc, 0, sizeof(*svc));
+}
+
+void es_service_set_commit(struct es_service *svc, const struct es_commit *c)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nsites; i++)
+		svc->sites[i].commit = c;
 }
 
 /* --- routing ---------------------------------------------------------------- */

@@ -4,7 +4,9 @@
  *
  * A master process opens the unix socket and forks WORKERS processes that
  * each accept requests on it (prefork: a crash loses one request, not the
- * service, and the master starts a new worker). Each CONF is a
+ * service, and the master starts a new worker). Workers validate and seal;
+ * one writer process, also the master's child, stores what they seal in
+ * group commits (writer.h). Each CONF is a
  * municipality or a region of municipalities (see eservice.h: the youth
  * form under each municipality's eservice.base, the school form under its
  * region's base); requests are routed by path.
@@ -28,12 +30,19 @@
 
 #include "eservice.h"
 #include "form.h"
+#include "utf8.h"
+#include "writer.h"
 
 #define MAX_CONFS   64
 #define MAX_WORKERS 64
 
 static volatile sig_atomic_t stopping;   /* the master's */
 static pid_t master_pid;
+/* The socket came from systemd (socket activation): it outlives us, so we
+ * never shut, remove or chmod it. */
+static int inherited;
+/* The sockets to the writer; the master keeps every end (writer.h). */
+static struct wr_link link_;
 
 struct options {
 	const char *socket;
@@ -48,9 +57,10 @@ struct options {
 
 static void usage(FILE *f)
 {
-	fputs("usage: kaa-fcgi -s SOCKET [-w WORKERS] [-p PIDFILE] [-b BUSY_MS] "
+	fputs("usage: kaa-fcgi [-s SOCKET] [-w WORKERS] [-p PIDFILE] [-b BUSY_MS] "
 	    "[-m MODE] [-t SECONDS] CONF...\n"
-	    "  -s SOCKET   unix socket to listen on (nginx fastcgi_pass)\n"
+	    "  -s SOCKET   unix socket to listen on (nginx fastcgi_pass); without\n"
+	    "              it, the one socket systemd passes (LISTEN_FDS=1)\n"
 	    "  -w WORKERS  worker processes (default 4)\n"
 	    "  -p PIDFILE  write the master's pid here\n"
 	    "  -b BUSY_MS  how long a write waits for the inbox lock (default 5000)\n"
@@ -84,7 +94,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	o->confs = argv + optind;
 	o->nconfs = argc - optind;
-	if (o->socket == NULL || o->nconfs < 1 || o->nconfs > MAX_CONFS ||
+	if (o->nconfs < 1 || o->nconfs > MAX_CONFS ||
 	    o->workers < 1 || o->workers > MAX_WORKERS || o->busy_ms < 0 ||
 	    o->busy_ms > 60000 || o->timeout < 1 || o->timeout > 3600)
 		return -1;
@@ -144,17 +154,26 @@ static long read_body(FCGX_Request *rq, char *dst, size_t limit)
 	return got == want ? got : -2;
 }
 
-/* Writes s to the log with control characters as \xNN: nginx decodes %0A
- * in paths, and a request must not forge log lines. */
-static void log_safe(const char *s)
+/* Appends s to a log line with every byte of what is not plain text as
+ * \xNN: invalid UTF-8, and the characters forms refuse (utf8.h: C0, C1,
+ * bidi controls...), since nginx decodes %0A in paths and a request must
+ * not forge or hide log lines; the backslash too, so that an escape in the
+ * log is always ours. */
+static void log_safe(buf *line, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len, i;
+	uint32_t cp;
 
-		if (c < 0x20 || c == 0x7f)
-			fprintf(stderr, "\\x%02x", c);
+	while (n > 0) {
+		len = utf8_decode(p, n, &cp);
+		if (len > 0 && !utf8_is_control(cp) && cp != '\\')
+			buf_put(line, p, len);
 		else
-			fputc(c, stderr);
+			for (i = 0, len = len > 0 ? len : 1; i < len; i++)
+				buf_printf(line, "\\x%02x", p[i]);
+		p += len;
+		n -= len;
 	}
 }
 
@@ -165,6 +184,23 @@ static double elapsed_ms(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* One line a request, written at once (stderr is unbuffered): method,
+ * path, status, time; never the query string or the body. */
+static void log_request(const struct es_request *req, int status,
+    const struct timespec *t0)
+{
+	buf line = BUF_INIT;
+
+	buf_printf(&line, "kaa-fcgi[%d]: ", (int)getpid());
+	log_safe(&line, req->method ? req->method : "-");
+	buf_putc(&line, ' ');
+	log_safe(&line, req->path ? req->path : "-");
+	buf_printf(&line, " %d %.1fms\n", status, elapsed_ms(t0));
+	if (!line.oom)
+		fwrite(line.data, 1, line.len, stderr);
+	buf_free(&line);
 }
 
 static void serve(FCGX_Request *rq, struct es_service *svc,
@@ -204,11 +240,7 @@ static void serve(FCGX_Request *rq, struct es_service *svc,
 	if (!head.oom && resp->body.len > 0 && strcmp(req.method ? req.method : "", "HEAD") != 0)
 		FCGX_PutStr(resp->body.data, (int)resp->body.len, rq->out);
 	buf_free(&head);
-	fprintf(stderr, "kaa-fcgi[%d]: ", (int)getpid());
-	log_safe(req.method ? req.method : "-");
-	fputc(' ', stderr);
-	log_safe(req.path ? req.path : "-");
-	fprintf(stderr, " %d %.1fms\n", resp->status, elapsed_ms(&t0));
+	log_request(&req, resp->status, &t0);
 	/* What the youth typed does not linger in this process. */
 	sodium_memzero(body, FORM_BODY_MAX + 1);
 	if (resp->body.data != NULL)
@@ -284,7 +316,7 @@ static int worker(int sock, struct es_service *svc, int timeout)
 	struct es_response resp;
 	char *body = malloc(FORM_BODY_MAX + 1);
 	sigset_t mask;
-	int failures = 0;
+	int rc, failures = 0;
 
 	/* Workers hold submissions in memory: no core dumps, no ptrace by
 	 * other processes of the same user. */
@@ -299,13 +331,19 @@ static int worker(int sock, struct es_service *svc, int timeout)
 	if (body == NULL || FCGX_InitRequest(&rq, sock, 0) != 0)
 		return 1;
 	buf_init(&resp.body);
-	/* No stop check before accept(): once the master has shut the
-	 * socket, accept() still hands out the connections nginx has queued
-	 * (their requests already sent) and only then fails. */
+	/* No stop check before accept() on our own socket: once the master
+	 * has shut it, accept() still hands out the connections nginx has
+	 * queued (their requests already sent) and only then fails. systemd's
+	 * socket is not shut: the connections queued there wait for the next
+	 * start, and accept() wakes each second to look for a stop. */
 	for (;;) {
-		if (FCGX_Accept_r(&rq) < 0) {
+		if (inherited && stop_pending())
+			break;
+		if ((rc = FCGX_Accept_r(&rq)) < 0) {
 			if (stop_pending())
 				break;
+			if (rc == -EAGAIN)   /* the listening socket's timeout */
+				continue;
 			/* e.g. out of file descriptors: do not spin; after many
 			 * failures let the master start a fresh worker. */
 			if (++failures > 100)
@@ -326,16 +364,51 @@ static int worker(int sock, struct es_service *svc, int timeout)
 
 /* The master keeps the stop signals blocked (see supervise), so a worker
  * is born with them blocked. */
-static pid_t spawn(int sock, struct es_service *svc, int timeout)
+static pid_t spawn(int sock, struct es_service *svc, int timeout, int slot)
+{
+	static struct es_commit commit = { wr_commit, &link_ };
+	pid_t pid;
+
+	master_pid = getpid();
+	pid = fork();
+	if (pid == 0) {
+		wr_link_keep(&link_, slot);
+		es_service_set_commit(svc, &commit);
+		_exit(worker(sock, svc, timeout));
+	}
+	if (pid < 0)
+		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
+	return pid;
+}
+
+/* The writer: every municipality's inbox is a lane of its own. */
+static int writer(int sock, const struct es_service *svc)
+{
+	struct wr_target t[ES_MAX_SITES];
+	size_t i;
+
+	prctl(PR_SET_NAME, "kaa-writer");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != master_pid)
+		return 1;
+	close(sock);
+	wr_link_keep(&link_, -1);
+	for (i = 0; i < svc->nsites; i++)
+		t[i] = (struct wr_target){ svc->sites[i].conf->inbox_path,
+		    svc->sites[i].busy_ms };
+	return wr_serve(&link_, t, svc->nsites);
+}
+
+static pid_t spawn_writer(int sock, const struct es_service *svc)
 {
 	pid_t pid;
 
 	master_pid = getpid();
 	pid = fork();
 	if (pid == 0)
-		_exit(worker(sock, svc, timeout));
+		_exit(writer(sock, svc));
 	if (pid < 0)
-		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
+		fprintf(stderr, "kaa-fcgi: cannot start the writer: %s\n", strerror(errno));
 	return pid;
 }
 
@@ -371,31 +444,29 @@ static int forget(pid_t *pids, int nw, pid_t pid)
 	return -1;
 }
 
-/* Waits for the workers to finish what they are doing, at most seconds;
- * then ends the rest. */
-static void reap(pid_t *pids, int nw, int seconds)
+/* Waits for the processes in pids to finish what they are doing, at most
+ * seconds; then ends the rest. */
+static void reap(pid_t *pids, int n, int seconds)
 {
-	int i, status, ticks = seconds * 20;
-	pid_t r;
+	int i, left, status, ticks = seconds * 20;
 
 	for (;;) {
-		if ((r = waitpid(-1, &status, WNOHANG)) > 0) {
-			forget(pids, nw, r);
-			continue;
+		/* by pid: waiting for the workers must not reap the writer */
+		for (i = 0, left = 0; i < n; i++) {
+			if (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == pids[i])
+				pids[i] = 0;
+			left += pids[i] > 0;
 		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || ticks-- <= 0)   /* ECHILD: all are gone */
+		if (left == 0 || ticks-- <= 0)
 			break;
 		usleep(50000);
 	}
-	if (r < 0)
-		return;
-	for (i = 0; i < nw; i++)
-		if (pids[i] > 0)
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0) {
 			kill(pids[i], SIGKILL);
-	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
-		;
+			waitpid(pids[i], &status, 0);
+			pids[i] = 0;
+		}
 }
 
 static void on_child(int sig)
@@ -403,33 +474,52 @@ static void on_child(int sig)
 	(void)sig;      /* only to wake sigsuspend */
 }
 
-/* Keeps o->workers workers alive until told to stop, then stops them.
- * The stop signals and SIGCHLD stay blocked except inside sigsuspend, so
- * a stop cannot slip in between the check and the wait. */
+/* Keeps the writer and o->workers workers alive until told to stop, then
+ * stops them: the workers first, so that the writer still commits what
+ * they are waiting for. The stop signals and SIGCHLD stay blocked except
+ * inside sigsuspend, so a stop cannot slip in between the check and the
+ * wait. */
 static void supervise(const struct options *o, int sock,
     struct es_service *svc)
 {
-	pid_t pids[MAX_WORKERS], pid;
+	pid_t pids[MAX_WORKERS], wpid, pid;
 	sigset_t block, wait_mask;
+	time_t wborn;
 	int i, status;
 
 	stop_signals(&block);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	set_handler(SIGCHLD, on_child);
+	wborn = time(NULL);
+	wpid = spawn_writer(sock, svc);
 	for (i = 0; i < o->workers; i++)
-		pids[i] = spawn(sock, svc, o->timeout);
+		pids[i] = spawn(sock, svc, o->timeout, i);
 	while (!stopping) {
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			if ((i = forget(pids, o->workers, pid)) >= 0)
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid == wpid) {
+				fprintf(stderr, "kaa-fcgi: the writer %d ended (status %d); "
+				    "starting a new one\n", (int)pid, status);
+				wpid = 0;
+			} else if (forget(pids, o->workers, pid) >= 0)
 				fprintf(stderr, "kaa-fcgi: worker %d ended (status "
 				    "%d); starting a new one\n", (int)pid, status);
+		}
+		/* a new writer takes the rows still waiting in the sockets; one
+		 * that keeps dying is restarted once a second */
+		if (wpid <= 0) {
+			if (time(NULL) - wborn < 1)
+				sleep(1);
+			wborn = time(NULL);
+			wpid = spawn_writer(sock, svc);
+		}
 		for (i = 0; i < o->workers; i++)
 			if (pids[i] <= 0) {
 				sleep(1);   /* no fork storm if workers die at once */
-				pids[i] = spawn(sock, svc, o->timeout);
+				pids[i] = spawn(sock, svc, o->timeout, i);
 			}
-		sigsuspend(&wait_mask);
+		if (wpid > 0)
+			sigsuspend(&wait_mask);
 	}
 	/* Signal first, then shut the socket: a worker woken in accept()
 	 * then finds the stop pending. New connections are refused; those
@@ -437,10 +527,53 @@ static void supervise(const struct options *o, int sock,
 	for (i = 0; i < o->workers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
-	shutdown(sock, SHUT_RD);
+	if (!inherited)
+		shutdown(sock, SHUT_RD);
 	/* a request may take: 2 s for its first bytes (libfcgi), a read and a
-	 * write timeout each, and the wait for the inbox's lock */
+	 * write timeout each, and the wait for its commit */
 	reap(pids, o->workers, 2 + 2 * o->timeout + o->busy_ms / 1000 + 1);
+	/* then the writer commits what is left, within its lock wait */
+	if (wpid > 0) {
+		kill(wpid, SIGTERM);
+		reap(&wpid, 1, o->busy_ms / 1000 + 2);
+	}
+}
+
+/* Our own socket (-s), or systemd's: fd 3 when LISTEN_PID is us and
+ * LISTEN_FDS is 1. Workers' accept() wakes each second to look for a stop
+ * (on systemd's socket, which is never shut, that is how they notice). */
+static int listen_socket(const struct options *o)
+{
+	static const struct timeval tick = { 1, 0 };
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int sock;
+
+	if (o->socket == NULL) {
+		if (pid == NULL || fds == NULL || atol(pid) != (long)getpid() ||
+		    strcmp(fds, "1") != 0) {
+			fputs("kaa-fcgi: no -s SOCKET, and systemd passed no socket "
+			    "(LISTEN_FDS=1)\n", stderr);
+			return -1;
+		}
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_FDNAMES");
+		inherited = 1;
+		sock = 3;
+		fcntl(sock, F_SETFD, FD_CLOEXEC);
+	} else {
+		unlink(o->socket);
+		if ((sock = FCGX_OpenSocket(o->socket, 128)) < 0) {
+			fprintf(stderr, "kaa-fcgi: %s: cannot listen on this socket\n",
+			    o->socket);
+			return -1;
+		}
+		/* Whoever can connect can submit, bypassing nginx's limits:
+		 * only nginx's user should be able to (-m; see README). */
+		chmod(o->socket, o->socket_mode);
+	}
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+	return sock;
 }
 
 int main(int argc, char **argv)
@@ -464,25 +597,27 @@ int main(int argc, char **argv)
 	umask(027);
 	if (load_service(&o, &svc) != 0)
 		return 1;
+	if (wr_link_open(&link_, o.workers, o.busy_ms) != 0) {
+		fprintf(stderr, "kaa-fcgi: cannot make the writer's sockets: %s\n",
+		    strerror(errno));
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < NSTOP; i++)
 		set_handler(stop_sigs[i], on_master_term);
 	FCGX_Init();
-	unlink(o.socket);
-	if ((sock = FCGX_OpenSocket(o.socket, 128)) < 0) {
-		fprintf(stderr, "kaa-fcgi: %s: cannot listen on this socket\n", o.socket);
+	if ((sock = listen_socket(&o)) < 0)
 		return 1;
-	}
-	/* Whoever can connect can submit, bypassing nginx's limits: only
-	 * nginx's user should be able to (-m; see README). */
-	chmod(o.socket, o.socket_mode);
 	write_pidfile(o.pidfile);
 	fprintf(stderr, "kaa-fcgi: listening on %s with %d workers for %zu "
-	    "municipalit%s in %zu region%s\n", o.socket, o.workers, svc.nsites,
+	    "municipalit%s in %zu region%s\n", inherited ? "systemd's socket" :
+	    o.socket, o.workers, svc.nsites,
 	    svc.nsites == 1 ? "y" : "ies", svc.nregions,
 	    svc.nregions == 1 ? "" : "s");
 	supervise(&o, sock, &svc);
-	unlink(o.socket);
+	wr_link_close(&link_);
+	if (!inherited)
+		unlink(o.socket);
 	if (o.pidfile != NULL)
 		unlink(o.pidfile);
 	es_service_free(&svc);

@@ -16,6 +16,16 @@
 #include "pnr.h"
 #include "region.h"
 
+/* How a sealed submission reaches its inbox: fn(ctx, site, row), where
+ * site is the municipality's index in es_service.sites; returns an
+ * inbox_err (INBOX_ETAKEN: seal anew). Without one, es_handle stores each
+ * submission itself, in a transaction of its own; kaa-fcgi's workers hand
+ * them to its writer process (writer.h), which commits them in groups. */
+struct es_commit {
+	int  (*fn)(void *ctx, size_t site, const struct inbox_row *row);
+	void  *ctx;
+};
+
 /* One municipality served by this process. */
 struct es_site {
 	struct conf      *conf;
@@ -24,6 +34,8 @@ struct es_site {
 	size_t            shell_len;
 	inbox            *ib;        /* opened on first use, per process */
 	int               busy_ms;   /* inbox lock wait; 0 = default */
+	size_t            index;     /* in es_service.sites */
+	const struct es_commit *commit;  /* NULL: store here */
 };
 
 struct es_request {
@@ -106,6 +118,9 @@ void es_site_free(struct es_site *s);
 int es_service_load(struct es_service *svc, char *const *paths, size_t n,
     int busy_ms, struct es_loaderr *err);
 void es_service_free(struct es_service *svc);
+
+/* From now on submissions are stored through c (which must outlive svc). */
+void es_service_set_commit(struct es_service *svc, const struct es_commit *c);
 
 /* Answers req. resp->body must be initialised (it is reset first).
  * Returns nothing: every outcome is a response. */

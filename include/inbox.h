@@ -67,7 +67,8 @@ enum inbox_err {
 	INBOX_ECRYPTO,    /* sealing failed */
 	INBOX_EARG,       /* bad argument (kind too long, bad reference) */
 	INBOX_EALTERED,   /* the schema is not ours: a view, trigger, other columns */
-	INBOX_ETOOBIG     /* a value larger than INBOX_ROW_MAX */
+	INBOX_ETOOBIG,    /* a value larger than INBOX_ROW_MAX */
+	INBOX_ETAKEN      /* the row's reference is taken: seal it anew */
 };
 
 enum inbox_format {
@@ -98,10 +99,36 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out);
 void inbox_close(inbox *ib);
 
 /* Seals plain (len bytes) as an envelope to every key of ks (format 2) and
- * stores it as a new entry of the given kind. On success ref receives the
- * new reference code (NUL-terminated). */
+ * stores it as a new entry of the given kind, in a transaction of its own.
+ * On success ref receives the new reference code (NUL-terminated). */
 int inbox_append(inbox *ib, const struct key_set *ks, const char *kind,
     const char *plain, size_t len, char ref[INBOX_REF_LEN + 1]);
+
+/* A record sealed for a new row, not yet stored: sealing and storing apart,
+ * so that many processes seal and one stores many rows in one commit
+ * (kaa-fcgi's writer). The reference and the received time are in the
+ * envelope's associated data; a taken reference needs a new seal. */
+struct inbox_row {
+	char           ref[INBOX_REF_LEN + 1];
+	char           kind[32];
+	char           received[32];
+	char           key_id[INBOX_KEY_IDS_LEN + 1];
+	unsigned char *sealed;           /* malloc'd: inbox_row_clear */
+	size_t         sealed_len;
+};
+
+/* Seals plain as a new row of the given kind to every key of ks, with a new
+ * reference and the time now. Returns an inbox_err. */
+int inbox_seal(const struct key_set *ks, const char *kind, const char *plain,
+    size_t len, struct inbox_row *row);
+void inbox_row_clear(struct inbox_row *row);
+
+/* Stores *rows[0 .. n-1] in one transaction with one durable commit. rc[i]
+ * says what became of each: INBOX_OK, or INBOX_ETAKEN if its reference is
+ * taken (that row only; the others go on). Returns INBOX_OK once the commit
+ * is durable; any other value means none of them was stored. */
+int inbox_insert(inbox *ib, const struct inbox_row *const *rows, size_t n,
+    int *rc);
 
 /* Calls fn for each entry, oldest first (sealed is NULL). fn returns
  * non-zero to stop early. */

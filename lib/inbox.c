@@ -1,6 +1,7 @@
 /* inbox.c — sealed submissions in SQLite. */
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -280,6 +281,10 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 		rc = require_wal(ib);
 	if (rc == INBOX_OK)
 		rc = exec(ib, "PRAGMA synchronous=FULL");
+	/* A writer appends and looks rows up by reference: a small page
+	 * cache does (kaa-fcgi's writer stays small). */
+	if (rc == INBOX_OK && !(flags & INBOX_READONLY))
+		rc = exec(ib, "PRAGMA cache_size=-256");
 	if (rc == INBOX_OK)
 		rc = setup_schema(ib, flags);
 	if (rc == INBOX_OK)
@@ -316,14 +321,18 @@ void inbox_close(inbox *ib)
 	free(ib);
 }
 
+/* 60 random bits, 5 to a character: one draw from the system's generator
+ * (each draw is a system call). */
 static void new_ref(char ref[INBOX_REF_LEN + 1])
 {
+	uint64_t bits;
 	int i, o = 0;
 
-	for (i = 0; i < 12; i++) {
+	randombytes_buf(&bits, sizeof(bits));
+	for (i = 0; i < 12; i++, bits >>= 5) {
 		if (i > 0 && i % 4 == 0)
 			ref[o++] = '-';
-		ref[o++] = crockford[randombytes_uniform(32)];
+		ref[o++] = crockford[bits & 31];
 	}
 	ref[o] = '\0';
 }
@@ -373,70 +382,98 @@ static void join_ids(const struct key_set *ks, char ids[INBOX_KEY_IDS_LEN + 1])
 	ids[o] = '\0';
 }
 
-/* One attempt: seal for this row and insert within BEGIN IMMEDIATE ...
- * COMMIT. -1 if the reference is taken. */
-static int insert_once(inbox *ib, const struct key_set *ks, const char *ref,
-    const char *kind, const char *received, const char *plain, size_t len)
+int inbox_seal(const struct key_set *ks, const char *kind, const char *plain,
+    size_t len, struct inbox_row *row)
+{
+	char ad[AD_MAX];
+
+	memset(row, 0, sizeof(*row));
+	if (strlen(kind) >= sizeof(row->kind) || len > 1 << 20 || ks->n == 0 ||
+	    ks->n > KEY_MAX_RECIPIENTS)
+		return INBOX_EARG;
+	new_ref(row->ref);
+	memcpy(row->kind, kind, strlen(kind) + 1);
+	utc_now(row->received, sizeof(row->received));
+	join_ids(ks, row->key_id);
+	if (key_envelope_seal(ks, (const unsigned char *)ad,
+	    row_ad(ad, row->ref, row->kind, row->received),
+	    (const unsigned char *)plain, len, &row->sealed, &row->sealed_len) != KEY_OK)
+		return INBOX_ECRYPTO;
+	return INBOX_OK;
+}
+
+void inbox_row_clear(struct inbox_row *row)
+{
+	free(row->sealed);
+	memset(row, 0, sizeof(*row));
+}
+
+/* One row within the open transaction: INBOX_ETAKEN if its reference is
+ * taken (the statement alone is undone; the transaction goes on). */
+static int insert_row(inbox *ib, const struct inbox_row *r)
 {
 	sqlite3_stmt *st = ib->insert;
-	char ad[AD_MAX], ids[INBOX_KEY_IDS_LEN + 1];
-	unsigned char *ct;
-	size_t ctlen;
 	int rc;
 
-	join_ids(ks, ids);
-	if (key_envelope_seal(ks, (const unsigned char *)ad,
-	    row_ad(ad, ref, kind, received), (const unsigned char *)plain, len,
-	    &ct, &ctlen) != KEY_OK)
-		return INBOX_ECRYPTO;
-	if ((rc = exec(ib, "BEGIN IMMEDIATE")) != INBOX_OK) {
-		free(ct);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, received, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, ids, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, ct, (int)ctlen, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, r->sealed, (int)r->sealed_len, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, INBOX_FORMAT_ENVELOPE);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	free(ct);
-	if (rc != SQLITE_DONE) {
-		exec(ib, "ROLLBACK");
-		return (rc & 0xff) == SQLITE_CONSTRAINT ? -1 : map_rc(rc);
+	if (rc == SQLITE_DONE)
+		return INBOX_OK;
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? INBOX_ETAKEN : map_rc(rc);
+}
+
+int inbox_insert(inbox *ib, const struct inbox_row *const *rows, size_t n,
+    int *rc)
+{
+	size_t i;
+	int err;
+
+	if (ib->insert == NULL) {
+		err = sqlite3_prepare_v2(ib->db, "INSERT INTO submission"
+		    "(ref, kind, received, key_id, sealed, format)"
+		    " VALUES (?,?,?,?,?,?)", -1, &ib->insert, NULL);
+		if (err != SQLITE_OK)
+			return map_rc(err);
 	}
-	if ((rc = exec(ib, "COMMIT")) != INBOX_OK)
+	if ((err = exec(ib, "BEGIN IMMEDIATE")) != INBOX_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		rc[i] = insert_row(ib, rows[i]);
+		if (rc[i] != INBOX_OK && rc[i] != INBOX_ETAKEN) {
+			exec(ib, "ROLLBACK");
+			return rc[i];
+		}
+	}
+	if ((err = exec(ib, "COMMIT")) != INBOX_OK)
 		exec(ib, "ROLLBACK");
-	return rc;
+	return err;
 }
 
 int inbox_append(inbox *ib, const struct key_set *ks, const char *kind,
     const char *plain, size_t len, char ref[INBOX_REF_LEN + 1])
 {
-	char received[32];
-	int rc, tries;
+	struct inbox_row row;
+	const struct inbox_row *rows[1] = { &row };
+	int rc, one, tries;
 
-	if (strlen(kind) >= sizeof(((struct inbox_entry *)0)->kind) ||
-	    len > 1 << 20 || ks->n == 0 || ks->n > KEY_MAX_RECIPIENTS)
-		return INBOX_EARG;
-	if (ib->insert == NULL) {
-		rc = sqlite3_prepare_v2(ib->db, "INSERT INTO submission"
-		    "(ref, kind, received, key_id, sealed, format)"
-		    " VALUES (?,?,?,?,?,?)", -1, &ib->insert, NULL);
-		if (rc != SQLITE_OK)
-			return map_rc(rc);
-	}
-	utc_now(received, sizeof(received));
 	/* A reference collision (60 random bits) is next to impossible; retry
-	 * a few times rather than fail a youth's submission on it. The
-	 * reference is in the associated data, so each try seals anew. */
-	for (tries = 0, rc = -1; rc == -1 && tries < 5; tries++) {
-		new_ref(ref);
-		rc = insert_once(ib, ks, ref, kind, received, plain, len);
+	 * a few times rather than fail a youth's submission on it. */
+	for (tries = 0, one = INBOX_ETAKEN; one == INBOX_ETAKEN && tries < 5; tries++) {
+		if ((rc = inbox_seal(ks, kind, plain, len, &row)) == INBOX_OK &&
+		    (rc = inbox_insert(ib, rows, 1, &one)) == INBOX_OK && one == INBOX_OK)
+			memcpy(ref, row.ref, sizeof(row.ref));
+		inbox_row_clear(&row);
+		if (rc != INBOX_OK)
+			return rc;
 	}
-	return rc == -1 ? INBOX_EIO : rc;
+	return one == INBOX_OK ? INBOX_OK : INBOX_EIO;
 }
 
 int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
@@ -720,6 +757,7 @@ const char *inbox_strerror(int err)
 		    "a trigger or other columns than an inbox has): it is not read"),
 		[INBOX_ETOOBIG] = N_("a row is larger than any submission can be: "
 		    "the inbox file was altered"),
+		[INBOX_ETAKEN] = N_("the reference is taken"),
 	};
 
 	if (err < 0 || (size_t)err >= sizeof(msg) / sizeof(msg[0]))

@@ -1,12 +1,17 @@
 #!/bin/sh
 # Installs what building, running and testing need, if it is missing:
 # Debian packages with apt-get, npm packages from package-lock.json.
+#   deps.sh         for make, make run and make check
+#   deps.sh bench   also the benchmarks' peers and load generator
 set -eu
 PKGS="build-essential pkg-config libfcgi-dev libcmark-dev libsodium-dev libsqlite3-dev
 libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3 tmux
 chromium default-jre-headless nodejs npm
 libcsv-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils cmark
-openssh-server openssh-client mandoc man-db groff-base gettext locales"
+openssh-server openssh-client mandoc man-db groff-base gettext locales procps
+systemd openssl clang libseccomp-dev"
+[ "${1:-}" != bench ] || PKGS="$PKGS wrk php-fpm php-cli php-sqlite3 hugo hyperfine time
+weasyprint"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

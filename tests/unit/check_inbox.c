@@ -524,6 +524,42 @@ START_TEST(ref_parse)
 }
 END_TEST
 
+/* One commit for many rows: a taken reference fails that row only; the
+ * others are stored and open. */
+START_TEST(insert_batch)
+{
+	struct inbox_row row[3];
+	const struct inbox_row *rows[3] = { &row[0], &row[1], &row[2] };
+	struct inbox_entry e;
+	char ref[INBOX_REF_LEN + 1];
+	int rc[3];
+	size_t i;
+	inbox *ib;
+
+	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
+	ck_assert_int_eq(inbox_append(ib, &ks, "sysselsattning", record,
+	    strlen(record), ref), INBOX_OK);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(inbox_seal(&ks, "sysselsattning", record,
+		    strlen(record), &row[i]), INBOX_OK);
+	/* the middle one's reference is taken: re-seal it under that
+	 * reference, as a collision would come */
+	memcpy(row[1].ref, ref, sizeof(row[1].ref));
+	ck_assert_int_eq(inbox_insert(ib, rows, 3, rc), INBOX_OK);
+	ck_assert_int_eq(rc[0], INBOX_OK);
+	ck_assert_int_eq(rc[1], INBOX_ETAKEN);
+	ck_assert_int_eq(rc[2], INBOX_OK);
+	for (i = 0; i < 3; i += 2) {
+		ck_assert_int_eq(inbox_get(ib, row[i].ref, &e), INBOX_OK);
+		opens(&e, sk[i]);
+		inbox_entry_clear(&e);
+	}
+	for (i = 0; i < 3; i++)
+		inbox_row_clear(&row[i]);
+	inbox_close(ib);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("inbox");
@@ -543,6 +579,7 @@ int main(void)
 	tcase_add_loop_test(tc, ref_parse, 0, sizeof(refs) / sizeof(refs[0]));
 	tcase_add_loop_test(tc, altered_refused, 0, sizeof(altered) / sizeof(altered[0]));
 	tcase_add_test(tc, huge_row_refused);
+	tcase_add_test(tc, insert_batch);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
 }

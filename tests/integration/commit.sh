@@ -1,0 +1,136 @@
+#!/bin/sh
+# Group commit, end to end: the real nginx and kaa-fcgi on loopback.
+#  1. 64 clients at once: every submission answered 303, every 303's
+#     reference stored.
+#  2. The writer process killed (SIGKILL) five times under load: every 303
+#     is stored, every other answer is 503 (the form kept), the inbox is
+#     whole, and the service recovers by itself.
+#  3. Every stored row opens with the coordinator's key (pull + export).
+#  4. A full disk (a small tmpfs; needs root): 503 with the form as typed,
+#     and 303 again once there is room.
+set -u
+export LC_ALL=C.UTF-8; unset LANGUAGE
+. tests/lib/server.sh
+BIN=${KAA_BIN_DIR:-build/bin}
+export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-report"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-report"
+rm -f /tmp/kaa-san-report.*
+KAA_WORKERS=4 KAA_BUSY_MS=2000 KAA_POST_RATE=100000r/s KAA_POST_BURST=100000 \
+	kaa_server_start || { echo "commit: could not start the server"; exit 1; }
+
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); echo "ok   $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
+
+T=$KAA_TMP/t; mkdir -p "$T"
+FORM=$KAA_FORM_URL
+printf '%s' "namn=Integra+Testsson&personnummer=$KAA_TEST_PNR&telefon=070-123+45+67&epost=integra%40test.example&gymnasium=avbrott&sysselsattning=utbildning&utbildning=Folkh%C3%B6gskola&annat=&kontakt=sms&meddelande=Ring+efter+kl.+15" > "$T/body"
+MASTER=$(cat "$KAA_TMP/run/kaa-fcgi.pid")
+LOG=$KAA_TMP/run/kaa-fcgi.log
+
+load() { python3 tests/integration/load.py "$FORM" "$T/body" "$@"; }
+stored_refs() { sqlite3 "$KAA_INBOX" 'SELECT ref FROM submission' | sort; }
+acked() { awk '$1 == 303 { print $2 }' "$1" | sort; }
+# the master's child named kaa-writer
+writer_pid() {
+	for p in $(ps -o pid= --ppid "$MASTER"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = kaa-writer ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+# every reference in file $1 is among the stored ones
+all_stored() { stored_refs > "$T/stored"; test -z "$(comm -23 "$1" "$T/stored")"; }
+
+# --- 1. many at once
+load 64 --count 10 "$T/c64" > "$T/c64.counts"
+check "64 concurrent clients x 10: all 640 answered 303 ($(cat "$T/c64.counts"))" \
+	test "$(cat "$T/c64.counts")" = "303:640"
+acked "$T/c64" > "$T/c64.refs"
+check "640 different references" test "$(sort -u "$T/c64.refs" | wc -l)" -eq 640
+check "every 303's reference is stored" all_stored "$T/c64.refs"
+check "nothing stored twice" test "$(stored_refs | wc -l)" -eq 640
+
+# --- 2. the writer killed under load
+rows0=$(stored_refs | wc -l)
+load 16 --seconds 9 "$T/kill" > "$T/kill.counts" &
+lp=$!
+killed=""
+sleep 1
+for i in 1 2 3 4 5; do
+	w=$(writer_pid) && kill -KILL "$w" && killed="$killed $w"
+	sleep 1.5
+done
+wait "$lp"
+acked "$T/kill" > "$T/kill.refs"
+n303=$(wc -l < "$T/kill.refs")
+n503=$(awk '$1 == 503' "$T/kill" | wc -l)
+nall=$(wc -l < "$T/kill")
+rows=$(($(stored_refs | wc -l) - rows0))
+echo "     under kills: $nall requests: $n303 answered 303, $n503 answered 503;" \
+	"$rows stored ($((rows - n303)) of them stored but answered 503)"
+check "the writer was killed 5 times" test "$(echo $killed | wc -w)" -eq 5
+check "the master started a new writer each time" \
+	test "$(grep -c 'the writer [0-9]* ended (status 9)' "$LOG")" -eq 5
+check "load went on: submissions were answered 303 between the kills" test "$n303" -gt 100
+check "every answer was 303 or 503 (no hang, no 502)" test $((n303 + n503)) -eq "$nall"
+check "every 303 under the kills is stored" all_stored "$T/kill.refs"
+check "no more rows than answers" test "$rows" -le "$nall"
+check "the inbox is whole (integrity_check)" \
+	test "$(sqlite3 "$KAA_INBOX" 'PRAGMA integrity_check')" = ok
+curl -s -o /dev/null -D "$T/after.h" -H 'Content-Type: application/x-www-form-urlencoded' \
+	--data-binary @"$T/body" "$FORM"
+sed -n 's/^Location: .*ref=\([0-9A-Z-]*\).*/\1/p' "$T/after.h" | tr -d '\r' > "$T/after.refs"
+check "recovered by itself: a new submission is answered 303 and stored" \
+	sh -c "grep -q '^HTTP/1.1 303' '$T/after.h' && test -s '$T/after.refs'" 
+check "... and stored" all_stored "$T/after.refs"
+
+# --- 3. every row opens with the key
+cat "$T/c64.refs" "$T/kill.refs" "$T/after.refs" | sort > "$T/all.refs"
+total=$(stored_refs | wc -l)
+mkdir -m 0700 "$T/coord"
+"$BIN/kaa-inbox" pull -c "$KAA_CONF" --archive "$T/coord/a.archive" "$KAA_INBOX" > "$T/pull.out" 2>&1
+check "pull takes all $total rows" grep -q "^$total new, 0 already in the archive, 0 rejected" "$T/pull.out"
+"$BIN/kaa-inbox" export --archive "$T/coord/a.archive" --secret "$KAA_SECRET" --format csv \
+	--out "$T/coord/all.csv" 2> "$T/export.err"
+sed -n 's/^\xef\xbb\xbf//; s/^"\([0-9A-Z-]*\)";.*/\1/p' "$T/coord/all.csv" | sort > "$T/opened"
+check "every stored row opens with the secret key ($total)" test "$(wc -l < "$T/opened")" -eq "$total"
+check "every 303's record is among them" test -z "$(comm -23 "$T/all.refs" "$T/opened")"
+
+# --- 4. a full disk
+FULL=$KAA_TMP/full
+unmount_full() { mountpoint -q "$FULL" 2>/dev/null && umount "$FULL"; }
+if [ "$(id -u)" -eq 0 ] && mkdir "$FULL" && mount -t tmpfs -o size=512k,mode=0700 tmpfs "$FULL"; then
+	trap 'unmount_full; kaa_server_stop' EXIT
+	# the writer follows the configured path to a file on the small disk
+	rm -f "$KAA_INBOX" "$KAA_INBOX-wal" "$KAA_INBOX-shm"
+	ln -s "$FULL/inbox.sqlite" "$KAA_INBOX"
+	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary @"$T/body" "$FORM" > "$T/first.code"
+	check "on the small disk: a submission is stored (303)" test "$(cat "$T/first.code")" = 303
+	dd if=/dev/zero of="$FULL/filler" bs=4k 2>/dev/null
+	curl -s -o "$T/full.b" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary @"$T/body" "$FORM" > "$T/full.code"
+	check "disk full: 503" test "$(cat "$T/full.code")" = 503
+	check "... showing the form with what was typed" grep -q 'value="Integra Testsson"' "$T/full.b"
+	check "... and saying so in Swedish" grep -q 'Det du skrev finns kvar' "$T/full.b"
+	check "... nothing stored" test "$(sqlite3 "$KAA_INBOX" 'SELECT count(*) FROM submission')" = 1
+	rm -f "$FULL/filler"
+	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary @"$T/body" "$FORM" > "$T/room.code"
+	check "room again: 303" test "$(cat "$T/room.code")" = 303
+	check "... stored" test "$(sqlite3 "$KAA_INBOX" 'SELECT count(*) FROM submission')" = 2
+	rm -f "$KAA_INBOX"
+	# kaa-fcgi stops before the disk goes away; the rest goes at exit
+	KAA_RUN_DIR=$KAA_TMP/run sh "$KAA_TOP/scripts/run.sh" stop > /dev/null
+	unmount_full
+	trap - EXIT
+else
+	echo "skip a full disk: mounting a small tmpfs needs root"
+fi
+
+if ls /tmp/kaa-san-report.* >/dev/null 2>&1; then
+	bad "sanitizer reports: $(cat /tmp/kaa-san-report.* | head -20)"
+fi
+echo "commit: $pass passed, $fail failed"
+test "$fail" -eq 0
