@@ -66,7 +66,7 @@ Q = $(if $(V),,@)
 .PHONY: all deps run stop check unit unit-san unit-valgrind golden integration \
         browser site install clean bench bench-letters anywhere letters letters-san \
         link-check man-check i18n-check pot FORCE bench-inbox bench-eservice \
-        deps-bench deploy-check
+        deps-bench deploy-check fuzz fuzz-check
 all: $(BINS) $(TEST_BIN) $(MO_FILES)
 
 # Header dependencies come from the compiler (-MMD -MP: build/obj/*.d).
@@ -148,7 +148,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit golden unit-san unit-valgrind \
 	    link-check man-check i18n-check letters letters-san integration anywhere browser \
-	    deploy-check
+	    deploy-check fuzz-check
 
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
@@ -204,6 +204,15 @@ man-check: all
 # sources, LANG=sv_SE.UTF-8 picks it, LC_ALL=C does not.
 i18n-check: all
 	@sh tests/i18n-check.sh $(B)/bin
+
+# libFuzzer targets (clang, ASan + UBSan; tests/fuzz/run.sh): each plays
+# tests/fuzz/regressions/ and corpus/, then fuzzes for FUZZ_SECONDS;
+# make check runs a short pass.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@B=$(B) sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-check:
+	@B=$(B) sh tests/fuzz/run.sh 10
 
 # The systemd units (verify, exposure) and the TLS example's nginx.
 deploy-check: all

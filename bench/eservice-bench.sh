@@ -9,7 +9,7 @@
 # 1. A fresh directory on a real disk (not tmpfs: fsync must cost what it
 #    costs), two coordinators' keys, and the demo municipality
 #    (conf/exempelkommun.ini) with every path inside it.
-# 2. kaa-fcgi (KAA_WORKERS, default 4) behind site/nginx.conf.in through
+# 2. kaa-fcgi (KAA_WORKERS, default 12) behind site/nginx.conf.in through
 #    scripts/run.sh; the PHP peer (bench/php-peer/: php-fpm, 8 static
 #    workers) behind the same nginx.conf.in with the same substitutions,
 #    plus the one SCRIPT_FILENAME line php-fpm needs. Both on free ports of
@@ -34,7 +34,7 @@
 #    (not if a target is missed: that is what the table is for).
 #
 # Env: KAA_BIN_DIR (build/bin), DURATION (10), WARMUP (3), CONNS ("16 64"),
-#      THREADS (wrk threads, 2), KAA_WORKERS (4), PEER_FPM_CHILDREN (8),
+#      THREADS (wrk threads, 2), KAA_WORKERS (12), PEER_FPM_CHILDREN (8),
 #      PEER_PDO_PERSISTENT (0: a new SQLite connection per request),
 #      WAIT_QUIET (20: seconds to wait for an idle machine before each
 #      load), FSYNC_SECS (3), FSYNC_FLOOR (the helper; built here from
@@ -51,7 +51,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-16 64}
 THREADS=${THREADS:-2}
-WORKERS=${KAA_WORKERS:-4}
+WORKERS=${KAA_WORKERS:-12}
 CHILDREN=${PEER_FPM_CHILDREN:-8}
 # Debian's php-fpm package brings php-fpmX.Y: the newest there is
 PHP_FPM=${PHP_FPM:-$(basename "$(ls /usr/sbin/php-fpm* 2>/dev/null | sort -V | tail -n 1)")}
@@ -339,12 +339,25 @@ echo "smoke: valid -> 303 to the receipt (kaa-fcgi $ref_kaa, PHP $ref_php), wron
 [ "$FAILED" = 0 ] || fail "smoke tests failed"
 
 export WRK_PNR_FILE="$W/youths.txt"
-load() {   # SRV C SECS TAG: sets RES to wrk's RESULT line
+# CPU time (clock ticks) of a process and its children, and of the machine
+ticks() { for p in $(family "$1"); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+machine() { awk '/^cpu /{print $2 + $3 + $4 + $5 + $6 + $7 + $8, $5 + $6}' /proc/stat; }
+server_pid() { if [ "$1" = kaa ]; then echo "$KAA_PID"; else echo "$PHP_PID"; fi; }
+nginx_pid() { cat "$W/$1/run/nginx.pid"; }
+load() {   # SRV C SECS TAG: sets RES to wrk's RESULT line, CPU to where the CPU went
+	s0=$(ticks "$(server_pid "$1")"); n0=$(ticks "$(nginx_pid "$1")"); m0=$(machine)
 	WRK_REFS_FILE=$W/refs-$1-$4.txt WRK_SEED=$2 wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s \
 		-s "$HERE/wrk-youth.lua" "$(url "$1")" > "$W/wrk-$1-$4.txt" 2>&1 ||
 		fail "wrk failed: $(tail -n 3 "$W/wrk-$1-$4.txt")"
 	RES=$(grep '^RESULT' "$W/wrk-$1-$4.txt") ||
 		fail "wrk printed no RESULT: $(tail -n 3 "$W/wrk-$1-$4.txt")"
+	s1=$(ticks "$(server_pid "$1")"); n1=$(ticks "$(nginx_pid "$1")"); m1=$(machine)
+	CPUV=$(echo "$m0 $m1" | awk -v n="$(val "$RES" requests)" -v hz="$(getconf CLK_TCK)" \
+	    -v s=$((s1 - s0)) -v g=$((n1 - n0)) '{
+		printf "server_ms=%.3f nginx_ms=%.3f busy_pct=%.0f all_ms=%.3f",
+		    s * 1000 / hz / n, g * 1000 / hz / n, 100 * (1 - ($4 - $2) / ($3 - $1)),
+		    (($3 - $1) - ($4 - $2)) * 1000 / hz / n }')
+	CPU="CPU per request: $(name "$1") $(val "$CPUV" server_ms) ms, its nginx $(val "$CPUV" nginx_ms) ms; the machine $(val "$CPUV" busy_pct) % busy ($(val "$CPUV" all_ms) ms of CPU per request in all)"
 }
 # answers other than 303, and requests with no answer (socket errors)
 not303() {
@@ -371,7 +384,8 @@ for c in $CONNS; do
 		echo "== $(name $s), $c connections"
 		load $s "$c" "$DURATION" "c$c"
 		echo "$RES"
-		eval "RES_${s}_$c=\$RES"
+		echo "$CPU"
+		eval "RES_${s}_$c=\$RES; CPU_${s}_$c=\$CPUV"
 		[ "$(not303 "$RES")" = 0 ] || bad "$(name $s) c=$c: $(not303 "$RES") requests got no 303"
 		check_load $s "c$c" "$W/refs-$s-c$c.txt" "$(val "$RES" status303)"
 	done
@@ -416,6 +430,17 @@ for c in $CONNS; do
 	eval "a=\$RES_kaa_$c; fl=\$FLOOR_$c"
 	awk -v c="$c" -v r="$(val "$a" rps)" -v f="$(val "$fl" append_per_s)" -v g="$(val "$fl" inplace_per_s)" 'BEGIN {
 		printf "kaa-fcgi at %d connections: %.0f req/s = %.2f of the fsync floor just before (%.0f fdatasync/s of 4 KiB appends), %.2f of the in-place floor (%.0f/s)\n", c, r, r / f, f, r / g, g }'
+done
+# What bounds each server: the machine's CPUs (wrk, nginx and the server
+# share them) or the disk (commits).
+for c in $CONNS; do
+	for s in kaa php; do
+		eval "a=\$RES_${s}_$c; u=\$CPU_${s}_$c"
+		awk -v c="$c" -v r="$(val "$a" rps)" -v n="$(nproc)" -v who="$(name $s)" \
+		    -v busy="$(val "$u" busy_pct)" -v all="$(val "$u" all_ms)" 'BEGIN {
+			printf "%s at %d connections: the machine %s %% busy; %d CPUs / %.3f ms of CPU per request = a ceiling of %.0f req/s, %.0f %% of it reached\n",
+			    who, c, busy, n, all, n * 1000 / all, 100 * r / (n * 1000 / all) }'
+	done
 done
 if [ "$FAILED" = 0 ]; then echo "checks: all passed"; else echo "checks: FAILED"; fi
 exit "$FAILED"

@@ -61,7 +61,8 @@ static void usage(FILE *f)
 	    "[-m MODE] [-t SECONDS] CONF...\n"
 	    "  -s SOCKET   unix socket to listen on (nginx fastcgi_pass); without\n"
 	    "              it, the one socket systemd passes (LISTEN_FDS=1)\n"
-	    "  -w WORKERS  worker processes (default 4)\n"
+	    "  -w WORKERS  worker processes (default 12: a group commit holds as\n"
+	    "              many submissions as there are workers waiting)\n"
 	    "  -p PIDFILE  write the master's pid here\n"
 	    "  -b BUSY_MS  how long a write waits for the inbox lock (default 5000)\n"
 	    "  -m MODE     socket permissions, octal (default 0660: give nginx's\n"
@@ -76,7 +77,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->workers = 4;
+	o->workers = 12;
 	o->timeout = 10;
 	o->busy_ms = 5000;      /* as inbox.h's default */
 	o->socket_mode = 0660;
@@ -309,6 +310,34 @@ static int stop_pending(void)
 /* A worker stops after the request it is in, counting from the moment
  * accept() returned: a youth's submission is never cut off halfway, not
  * even one whose first bytes are still on their way. */
+/* The next connection, with its read and write timeouts set before any of
+ * its bytes is read: -1 with errno EAGAIN (the listening socket's tick, to
+ * look for a stop) or another error. */
+static int next_connection(int sock, int timeout)
+{
+	int fd = accept(sock, NULL, NULL);
+
+	if (fd >= 0)
+		set_timeout(fd, timeout);
+	return fd;
+}
+
+/* Reads the request on the connection fd into rq. libfcgi reads the
+ * request's first records inside FCGX_Accept_r, where a client sending
+ * only part of a record would hold the worker forever if libfcgi accepted
+ * the connection itself: so we accept (next_connection), hand libfcgi the
+ * connection as one kept open from before, and give it a listening socket
+ * it cannot accept on (not_listening), so that after a broken request it
+ * returns to us at once instead of accepting without our timeouts. */
+static int read_request(FCGX_Request *rq, int fd)
+{
+	rq->ipcFd = fd;
+	rq->keepConnection = 1;
+	if (FCGX_Accept_r(rq) < 0)
+		return -1;     /* cut short, stalled or not FastCGI: closed */
+	return 0;
+}
+
 static int worker(int sock, struct es_service *svc, int timeout)
 {
 	static const struct rlimit no_core = { 0, 0 };
@@ -316,7 +345,8 @@ static int worker(int sock, struct es_service *svc, int timeout)
 	struct es_response resp;
 	char *body = malloc(FORM_BODY_MAX + 1);
 	sigset_t mask;
-	int rc, failures = 0;
+	int fd, failures = 0;
+	int not_listening = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	/* Workers hold submissions in memory: no core dumps, no ptrace by
 	 * other processes of the same user. */
@@ -328,7 +358,8 @@ static int worker(int sock, struct es_service *svc, int timeout)
 		return 1;
 	stop_signals(&mask);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
-	if (body == NULL || FCGX_InitRequest(&rq, sock, 0) != 0)
+	if (body == NULL || not_listening < 0 ||
+	    FCGX_InitRequest(&rq, not_listening, 0) != 0)
 		return 1;
 	buf_init(&resp.body);
 	/* No stop check before accept() on our own socket: once the master
@@ -339,10 +370,10 @@ static int worker(int sock, struct es_service *svc, int timeout)
 	for (;;) {
 		if (inherited && stop_pending())
 			break;
-		if ((rc = FCGX_Accept_r(&rq)) < 0) {
+		if ((fd = next_connection(sock, timeout)) < 0) {
 			if (stop_pending())
 				break;
-			if (rc == -EAGAIN)   /* the listening socket's timeout */
+			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 				continue;
 			/* e.g. out of file descriptors: do not spin; after many
 			 * failures let the master start a fresh worker. */
@@ -353,12 +384,20 @@ static int worker(int sock, struct es_service *svc, int timeout)
 			continue;
 		}
 		failures = 0;
-		set_timeout(rq.ipcFd, timeout);
+		if (read_request(&rq, fd) != 0)
+			continue;
 		serve(&rq, svc, &resp, body);
 		FCGX_Finish_r(&rq);
+		/* a connection the web server asked to keep: we take one
+		 * request a connection (nginx's default) */
+		if (rq.ipcFd >= 0) {
+			close(rq.ipcFd);
+			rq.ipcFd = -1;
+		}
 	}
 	buf_free(&resp.body);
 	free(body);
+	close(not_listening);
 	return stop_pending() ? 0 : 1;
 }
 

@@ -184,7 +184,7 @@ static int setup_schema(inbox *ib, int flags)
 	if (v == 0 && app == 0) {
 		if (!(flags & INBOX_CREATE) || (flags & INBOX_READONLY))
 			return INBOX_ESCHEMA;
-	} else if (app != INBOX_APPLICATION_ID || v == 0 || v > INBOX_SCHEMA_VERSION)
+	} else if (app != INBOX_APPLICATION_ID || v <= 0 || v > INBOX_SCHEMA_VERSION)
 		return INBOX_ESCHEMA;
 	ib->version = v;
 	if (flags & INBOX_READONLY)

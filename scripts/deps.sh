@@ -9,7 +9,7 @@ libinih-dev libjansson-dev check nginx-light curl sqlite3 valgrind python3 tmux
 chromium default-jre-headless nodejs npm
 libcsv-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils cmark
 openssh-server openssh-client mandoc man-db groff-base gettext locales procps
-systemd openssl clang libseccomp-dev"
+systemd openssl clang libclang-rt-14-dev libseccomp-dev"
 [ "${1:-}" != bench ] || PKGS="$PKGS wrk php-fpm php-cli php-sqlite3 hugo hyperfine time
 weasyprint"
 missing=""

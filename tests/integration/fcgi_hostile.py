@@ -51,6 +51,38 @@ waited = time.monotonic() - t0
 check(f"a request is served while clients stall (after {waited:.1f} s)", code == 200 and waited < TIMEOUT * 2 + 3)
 check("stalled clients get 400 after the timeout", all(status_of(s) == 400 for s in stalled))
 
+# Clients that stop inside the request's first records (libfcgi reads them
+# before kaa-fcgi sees the connection), one for every worker and more: each
+# connection ends after the read timeout (plus libfcgi's 2 s wait when it
+# closes), and a request still gets served (the test server has 3 workers).
+import socket
+halves = []
+for part in (record(1, b"\0\1")[:4], record(1, b"\0\1\0\0\0\0\0\0")) * 2:
+    h = socket.socket(socket.AF_UNIX)
+    h.connect(SOCK)
+    h.sendall(part)      # half a header, or a BEGIN_REQUEST and no params
+    halves.append(h)
+t0 = time.time()
+code = status_of(connect({"REQUEST_METHOD": "GET", "DOCUMENT_URI": FORM}))
+waited = time.time() - t0
+rounds = -(-len(halves) // 3)
+check(f"a request is served while {len(halves)} clients stop inside their first records"
+      f" (after {waited:.1f} s)", code == 200 and waited < rounds * (TIMEOUT + 2) + 3)
+def ended(h):
+    """The connection ends (kaa-fcgi closed it) within the wait."""
+    h.settimeout(TIMEOUT + 3)
+    try:
+        while h.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except OSError:          # still open after the wait
+        return False
+    finally:
+        h.close()
+check("... and each of their connections ends", all([ended(h) for h in halves]))
+
 # A newline in the path must not forge a log line.
 status_of(connect({"REQUEST_METHOD": "GET", "DOCUMENT_URI": FORM + "\nkaa-fcgi[1]: forged"}))
 print(f"hostile: {'all passed' if failed == 0 else str(failed) + ' failed'}")

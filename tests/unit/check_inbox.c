@@ -324,9 +324,14 @@ START_TEST(v1_migrated)
 END_TEST
 
 /* A file from a newer program is refused in every mode and left alone. */
+/* A newer version, and a negative one (the header's field is signed: -1
+ * once indexed the column table out of bounds; found by fuzzing). */
+static const int bad_versions[] = { 3, -1, -2147483647 };
+
 START_TEST(newer_refused)
 {
 	static const int modes[] = { 0, INBOX_CREATE, INBOX_READONLY };
+	char sql[64];
 	sqlite3 *raw;
 	inbox *ib;
 	size_t i;
@@ -334,13 +339,14 @@ START_TEST(newer_refused)
 	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
 	inbox_close(ib);
 	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", bad_versions[_i]);
+	ck_assert_int_eq(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		ck_assert_int_eq(inbox_open(db, modes[i], 0, &ib), INBOX_ESCHEMA);
 		ck_assert_ptr_null(ib);
 	}
-	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), bad_versions[_i]);
 }
 END_TEST
 
@@ -574,7 +580,8 @@ int main(void)
 	tcase_add_test(tc, schema_checks);
 	tcase_add_test(tc, v1_read_only);
 	tcase_add_test(tc, v1_migrated);
-	tcase_add_test(tc, newer_refused);
+	tcase_add_loop_test(tc, newer_refused, 0,
+	    sizeof(bad_versions) / sizeof(bad_versions[0]));
 	tcase_add_loop_test(tc, metadata_bound, 0, sizeof(changed) / sizeof(changed[0]));
 	tcase_add_loop_test(tc, ref_parse, 0, sizeof(refs) / sizeof(refs[0]));
 	tcase_add_loop_test(tc, altered_refused, 0, sizeof(altered) / sizeof(altered[0]));
