@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "eservice.h"
 #include "form.h"
 #include "utf8.h"
@@ -362,6 +363,12 @@ static int worker(int sock, struct es_service *svc, int timeout)
 	    FCGX_InitRequest(&rq, not_listening, 0) != 0)
 		return 1;
 	buf_init(&resp.body);
+	/* From here on a worker reads what the internet sends: only the
+	 * system calls it needs (confine.h). */
+	if (confine(CONFINE_WORKER) != 0) {
+		fprintf(stderr, "kaa-fcgi: a worker cannot confine itself (seccomp)\n");
+		return 1;
+	}
 	/* No stop check before accept() on our own socket: once the master
 	 * has shut it, accept() still hands out the connections nginx has
 	 * queued (their requests already sent) and only then fails. systemd's
@@ -435,6 +442,10 @@ static int writer(int sock, const struct es_service *svc)
 	for (i = 0; i < svc->nsites; i++)
 		t[i] = (struct wr_target){ svc->sites[i].conf->inbox_path,
 		    svc->sites[i].busy_ms };
+	if (confine(CONFINE_WRITER) != 0) {
+		fprintf(stderr, "kaa-fcgi: the writer cannot confine itself (seccomp)\n");
+		return 1;
+	}
 	return wr_serve(&link_, t, svc->nsites);
 }
 

@@ -36,23 +36,66 @@
 
 /* Pages the site always has, outside the sitemap and the menus: the 404
  * page, and the pages nginx shows for the errors it answers itself
- * (site/nginx.conf.in, error_page), in place of its English defaults. Each
- * comes from content/NAME.md if there is one, else from the Swedish text
- * here. On 413 and 429 kaa-fcgi never saw the form, so nothing was
- * stored; on 502 or 504 it may have been (a worker that died after the
- * commit), so 50x says "not sure". The built-in texts use no setting,
- * so any configuration can build them; 50x points at the contact details
- * our layout's footer shows (a site whose layout has none gives its own
- * content/50x.md). The browser keeps what was typed for
+ * (site/nginx.conf.in and deploy/nginx-tls.conf.in, error_page), in place
+ * of its English defaults. Each comes from content/NAME.md if there is
+ * one, else from the Swedish text here. nginx's own 400 (a request it
+ * cannot read; also its 405, 501 and 505), 413, 414 and 429 come before
+ * kaa-fcgi sees anything, so nothing was stored; 401 and 403 are the
+ * school form closed to all but the schools' accounts or networks (the
+ * deploy example); on 502 or 504 kaa-fcgi may have stored the form (a
+ * worker that died after the commit), so 50x says "not sure". nginx sends
+ * no 408: on a timeout it closes the connection. The built-in texts use
+ * no setting, so any configuration can build them; several point at the
+ * contact details our layout's footer shows (a site whose layout has none
+ * gives its own content/NAME.md). The browser keeps what was typed for
  * the back button, except the personnummer (autocomplete="off"): the
  * texts say exactly that, and tests/browser/form.test.mjs checks it. */
 #define BACK_KEEPS "Gå tillbaka till formuläret med webbläsarens " \
     "bakåtknapp. Där finns det du skrev kvar, utom personnumret."
+#define CONTACT_IN_FOOTER "Telefonnummer och e-post finns längst ner på sidan."
 static const struct special {
 	const char *src;     /* in content/, e.g. "404.md" */
 	const char *url;     /* "/404.html"; the file is url + 1 */
 	const char *title, *desc, *md;
 } special_pages[] = {
+	{ "400.md", "/400.html", "Vi kunde inte läsa det du skickade",
+	  "Vi kunde inte läsa det som din webbläsare skickade. Försök igen.",
+	  "Vi kunde inte läsa det som din webbläsare skickade till oss. "
+	  "Därför kan vi inte visa sidan. Skickade du ett formulär? Då har "
+	  "vi inte fått något av det du skrev.\n"
+	  "\n"
+	  "## Så gör du\n"
+	  "\n"
+	  "- Skickade du ett formulär? " BACK_KEEPS " Skriv ditt "
+	  "personnummer igen och skicka formuläret.\n"
+	  "- Går det ändå inte? Pröva en annan webbläsare. Du kan också "
+	  "ringa eller mejla oss. " CONTACT_IN_FOOTER "\n" },
+	{ "401.md", "/401.html", "Du behöver logga in",
+	  "Sidan är bara för skolor. Logga in med skolans konto.",
+	  "Den här sidan är bara för skolor. Varje skola har ett eget konto. "
+	  "Du har inte loggat in, eller så stämde inte användarnamnet eller "
+	  "lösenordet.\n"
+	  "\n"
+	  "## Så gör du\n"
+	  "\n"
+	  "1. Ladda om sidan.\n"
+	  "2. Skriv skolans användarnamn och lösenord när webbläsaren frågar "
+	  "efter dem.\n"
+	  "3. Har skolan inget konto? Har ni glömt lösenordet? Ring eller "
+	  "mejla oss. " CONTACT_IN_FOOTER "\n" },
+	{ "403.md", "/403.html", "Sidan går inte att öppna härifrån",
+	  "Sidan går bara att öppna från vissa nätverk, till exempel "
+	  "skolornas.",
+	  "Den här sidan går inte att öppna härifrån. Skolanmälan går till "
+	  "exempel bara att använda från skolornas egna nätverk.\n"
+	  "\n"
+	  "## Så gör du\n"
+	  "\n"
+	  "- Arbetar du på en skola? Öppna sidan från en dator i skolans "
+	  "nätverk.\n"
+	  "- Vill du berätta vad du gör just nu? [Gå till startsidan](/). "
+	  "Där finns e-tjänsten för dig.\n"
+	  "- Har du frågor? Ring eller mejla oss. " CONTACT_IN_FOOTER "\n" },
 	{ "404.md", "/404.html", "Sidan finns inte",
 	  "Sidan du söker finns inte.",
 	  "Sidan du söker finns inte. Den kan ha flyttats eller tagits bort.\n"
@@ -69,6 +112,16 @@ static const struct special {
 	  "1. " BACK_KEEPS "\n"
 	  "2. Gör texten kortare, till exempel ditt meddelande.\n"
 	  "3. Skriv ditt personnummer igen och skicka formuläret.\n" },
+	{ "414.md", "/414.html", "Adressen är för lång",
+	  "Adressen till sidan är för lång. Kontrollera adressen.",
+	  "Adressen till sidan är för lång. Därför kan vi inte visa sidan. "
+	  "Adressen är det som står i webbläsarens adressfält.\n"
+	  "\n"
+	  "## Så gör du\n"
+	  "\n"
+	  "- Kontrollera adressen. Kanske kopierade du den från ett mejl "
+	  "eller ett sms och fick med för mycket.\n"
+	  "- Eller [gå till startsidan](/) och leta dig fram därifrån.\n" },
 	{ "429.md", "/429.html", "För många försök",
 	  "Vi har fått för många svar på kort tid. Vänta en stund och "
 	  "försök igen.",
@@ -89,8 +142,7 @@ static const struct special {
 	  BACK_KEEPS " Skriv ditt personnummer igen och skicka formuläret om "
 	  "en stund.\n"
 	  "\n"
-	  "Du kan också ringa eller mejla oss. Telefonnummer och e-post "
-	  "finns längst ner på sidan.\n" },
+	  "Du kan också ringa eller mejla oss. " CONTACT_IN_FOOTER "\n" },
 };
 #define NSPECIAL (sizeof special_pages / sizeof special_pages[0])
 
@@ -1014,21 +1066,10 @@ layout_tmpl_error(void *arg, int err, int line, const char *name)
 	diag_tmpl(s->d, -1, s->layout_file.data, line, err, name);
 }
 
-/* The layout with the page's own values left as placeholders, for
- * kaa-fcgi to fill in. Rendering it first also checks the layout once,
- * instead of once per page. */
-static int
-render_shell(struct site *s, buf *menu)
+/* The shell's page values: placeholders kaa-fcgi fills in. */
+static void
+shell_values(const char *val[V__MAX], const char *menu)
 {
-	const char *val[V__MAX];
-	struct tmpl_errinfo tei;
-	struct layout_scope ls;
-	buf scratch = BUF_INIT;
-	int rc;
-
-	buf_reset(menu);
-	if (nav_menu(s->nav, -1, FM_LANG_SV, menu) < 0)
-		return -1;
 	val[V_TITLE] = "{{page.title}}";
 	val[V_DESC] = "{{page.description}}";
 	val[V_URL] = "{{page.url}}";
@@ -1037,17 +1078,126 @@ render_shell(struct site *s, buf *menu)
 	val[V_BODY] = "{{{page.body}}}";
 	val[V_CRUMBS] = "{{{page.breadcrumbs}}}";
 	val[V_SUBNAV] = "{{{page.subnav}}}";
-	val[V_MENU] = cstr(menu);
-	rc = render_layout(s, val, FM_LANG_SV, &s->shell, &tei);
+	val[V_MENU] = menu;
+}
+
+/* s with each "{" replaced by sub; malloc'd, NULL if out of memory. */
+static char *
+brace_sub(const char *s, char sub)
+{
+	char *c = strdup(s), *p;
+
+	for (p = c; p != NULL && (p = strchr(p, '{')) != NULL; p++)
+		*p = sub;
+	return c;
+}
+
+static void
+vars_free(struct tmpl_var *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free((char *)v[i].value);
+	free(v);
+}
+
+/* A copy of v[0..n) with brace_sub'd values (the names shared). */
+static struct tmpl_var *
+vars_sub(const struct tmpl_var *v, size_t n, char sub)
+{
+	struct tmpl_var *c = calloc(n + 1, sizeof *c);
+	size_t i;
+
+	for (i = 0; c != NULL && i < n; i++) {
+		c[i].name = v[i].name;
+		if (v[i].value != NULL &&
+		    (c[i].value = brace_sub(v[i].value, sub)) == NULL) {
+			vars_free(c, i);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* The shell with every "{" in the configuration, the layout's words and
+ * the menu replaced by sub. */
+static int
+render_shell_sub(struct site *s, const char *menu, char sub, buf *out,
+    struct tmpl_errinfo *ei)
+{
+	const char *val[V__MAX];
+	const struct tmpl_var *ui;
+	struct layout_scope ls;
+	struct tmpl_var *cv, *uv;
+	size_t nui;
+	char *m;
+	int rc = TMPL_ENOMEM;
+
+	ui = nav_ui(s->nav, FM_LANG_SV, &nui);
+	cv = vars_sub(s->conf->scope.vars, s->conf->scope.n, sub);
+	uv = vars_sub(ui, nui, sub);
+	m = brace_sub(menu, sub);
+	if (cv != NULL && uv != NULL && m != NULL) {
+		shell_values(val, m);
+		layout_scope(s, val, FM_LANG_SV, &ls);
+		ls.conf.vars = cv;
+		ls.ui.vars = uv;
+		buf_reset(out);
+		rc = tmpl_render(out, s->layout.data, s->layout.len, &ls.scope,
+		    ei);
+	}
+	vars_free(cv, s->conf->scope.n);
+	vars_free(uv, nui);
+	free(m);
+	return rc;
+}
+
+/* The layout with the page's own values left as placeholders, for
+ * kaa-fcgi to fill in. Rendering it first also checks the layout once,
+ * instead of once per page. Every other value in it is text: a "{" from
+ * the configuration (or a menu title) is written as HTML's "&#123;",
+ * which the browser shows as "{" and kaa-fcgi's tmpl passes as text, so
+ * "{{{page.body}}}" in an office setting stays those characters. Where
+ * those braces are is found by rendering twice, with 'a' and with 'b' in
+ * their place: escaping leaves both alone, so the two differ exactly there,
+ * whatever bytes the layout and the values hold. */
+static int
+render_shell(struct site *s, buf *menu)
+{
+	const char *val[V__MAX];
+	struct tmpl_errinfo tei;
+	struct layout_scope ls;
+	buf a = BUF_INIT, b = BUF_INIT;
+	size_t i;
+	int rc;
+
+	buf_reset(menu);
+	if (nav_menu(s->nav, -1, FM_LANG_SV, menu) < 0)
+		return -1;
+	rc = render_shell_sub(s, cstr(menu), 'a', &a, &tei);
+	if (rc == TMPL_OK)
+		rc = render_shell_sub(s, cstr(menu), 'b', &b, &tei);
+	buf_reset(&s->shell);
+	for (i = 0; rc == TMPL_OK && i < a.len; i++)
+		if (i < b.len && a.data[i] != b.data[i])
+			buf_puts(&s->shell, "&#123;");
+		else
+			buf_putc(&s->shell, a.data[i]);
+	if (rc == TMPL_OK && s->shell.oom)
+		rc = TMPL_ENOMEM;
+	buf_free(&a);
+	buf_free(&b);
 	if (rc == TMPL_OK)
 		return 0;
-	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX)
+	if (rc == TMPL_EUNKNOWN || rc == TMPL_ESYNTAX) {
+		shell_values(val, cstr(menu));
 		page_placeholder_errors(s->layout.data, s->layout.len,
-		    layout_scope(s, val, FM_LANG_SV, &ls), &scratch,
+		    layout_scope(s, val, FM_LANG_SV, &ls), &b,
 		    layout_tmpl_error, s);
-	else
+	} else
 		diag_tmpl(s->d, -1, s->layout_file.data, 0, rc, "");
-	buf_free(&scratch);
+	buf_free(&b);
 	return -1;
 }
 

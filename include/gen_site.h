@@ -9,9 +9,11 @@
  * per-page metadata is held for all pages, never their HTML. Then
  * sitemap.xml, robots.txt, the assets and the e-service shell (the layout
  * with the page's own placeholders left in, for kaa-fcgi) are written.
- * The special pages 404.html, 413.html, 429.html and 50x.html (for nginx's
- * error_page) are always built: from content/NAME.md if it exists, else
- * from a built-in Swedish text; they are not in the sitemap. The layout
+ * The special pages 400, 401, 403, 404, 413, 414, 429 and 50x.html (for
+ * nginx's error_page) are always built: from content/NAME.md if it exists,
+ * else from a built-in Swedish text; they are not in the sitemap. In the
+ * shell, a "{" from the configuration or a menu title is written "&#123;",
+ * so kaa-fcgi never reads a value as a placeholder. The layout
  * gets the page's values (page.*), its words in the page's language (ui.*,
  * see nav_ui) and the configuration.
  *

@@ -217,7 +217,7 @@ start() {
 	sed -e "s|@PREFIX@|$(sed_esc "$run")|g" -e "s|@TEMP@|$(sed_esc "$temp")|g" \
 	    -e "s|@PORT@|$port|g" -e "s|@USER@|$user|g" \
 	    -e "s|@ROOT@|$(sed_esc "$site")|g" -e "s|@SOCKET@|$(sed_esc "$sock")|g" \
-	    -e "s|@POST_RATE@|${KAA_POST_RATE:-10r/s}|g" \
+	    -e "s|@POST_RATE@|${KAA_POST_RATE:-10r/m}|g" \
 	    -e "s|@POST_BURST@|${KAA_POST_BURST:-20}|g" \
 	    "$top/site/nginx.conf.in" > "$run/nginx.conf"
 	nginx -p "$run" -c "$run/nginx.conf" -e "$run/nginx-error.log" ||

@@ -11,9 +11,12 @@
 #     checking what it actually sends: HTTP/2 over TLS 1.2 and 1.3 only, HSTS
 #     and the security headers (also on nginx's own error answers), no
 #     version, the redirect from http, the 16 KiB body limit (413), the
-#     submission rate limit (429) and that reading stays free, logs without
-#     query strings or client addresses, and both commented ways to close the
-#     school form (networks: 403; accounts: 401, then through).
+#     submission rate limit (429) per IPv4 address or IPv6 /64 and that
+#     reading stays free, kaa-gen's Swedish pages for nginx's own answers
+#     (400, 405, 414, 494 and 497 too), logs without query strings or client
+#     addresses, and both commented ways to close the school form (networks:
+#     403; accounts: 401, then through), with their Swedish pages. (The
+#     limit's /64 key for every form of address: tests/nginx-pages.sh.)
 # Everything lives in one mktemp -d directory; nginx and kaa-fcgi are
 # stopped by their pids.
 # Runs as root (nginx's workers then run as nobody) or as any other user.
@@ -243,6 +246,11 @@ check "429 with kaa-gen's page and every header" eval \
 	'is 429 429 && cmp -s "$T/b-429" "$T/site/429.html" && security_headers "$T/h-429"'
 fetch other -d x=1 --interface 127.0.0.2 "$(url "$youth")"
 check "the limit is per address: another one still reaches kaa-fcgi" refused "$(cat "$T/s-other")"
+if [ -n "$v6s" ]; then
+	c=$(curl -sS --max-time 10 --cacert "$T/tls/cert.pem" --resolve "$name:$https:[::1]" \
+		-o /dev/null -w '%{http_code}' -d x=1 "$(url "$youth")")
+	check "...and so does ::1, an IPv6 client of its own (got $c)" refused "$c"
+fi
 fetch form "$(url "$youth")"
 check "reading the form is not limited: 200 from kaa-fcgi, every header" eval \
 	'is form 200 && grep -q "<form" "$T/b-form" && security_headers "$T/h-form"'
@@ -272,6 +280,25 @@ check "/assets/ keeps every header (its expires adds, replaces none)" eval \
 fetch 404 "$(url /no-such-page/)"
 check "404: kaa-gen's page, every header, no version in the body" eval \
 	'is 404 404 && cmp -s "$T/b-404" "$T/site/404.html" && security_headers "$T/h-404"'
+
+# What nginx refuses itself, before kaa-fcgi: kaa-gen's Swedish pages, with
+# the status and every header. Over HTTP/1.1: over HTTP/2 nginx answers a
+# header too large for its buffers by ending the connection, with no page.
+ours() {   # ours NAME STATUS FILE
+	is "$1" "$2" && cmp -s "$T/b-$1" "$T/site/$3" && security_headers "$T/h-$1"
+}
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+fetch bad400 --http1.1 -H 'Host: a/b' "$(url /)"
+check "a Host with a slash: 400 with kaa-gen's page" ours bad400 400 400.html
+fetch bad494 --http1.1 -H "X-Big: $long" "$(url /)"
+check "a header over nginx's buffers (494): 400 with kaa-gen's page" ours bad494 400 400.html
+fetch bad405 -d x=1 "$(url /)"
+check "a form posted to a static page: 405 with the 400 page" ours bad405 405 400.html
+fetch bad414 --http1.1 "$(url "/?personnummer=$mark&x=$long")"
+check "a URI over nginx's buffers: 414 with kaa-gen's page" ours bad414 414 414.html
+c=$(curl -sS --max-time 10 -o "$T/b-497" -w '%{http_code}' "http://127.0.0.1:$https/")
+check "plain HTTP to the HTTPS port (497): 400 with kaa-gen's page (got $c)" eval \
+	'[ "$c" = 400 ] && cmp -s "$T/b-497" "$T/site/400.html"'
 
 # TLS: 1.2 (ECDHE with AEAD only) and 1.3.
 check "TLS 1.3 is accepted" eval '[ "$(status --tlsv1.3 "$(url /)")" = 200 ]'
@@ -305,6 +332,8 @@ check "no log holds a client's address" eval '! grep -rqE "127\.0\.0\.[0-9]" "$T
 if start_nginx net; then
 	s_school=$(status "$(url "$school")") s_youth=$(status "$(url "$youth")")
 	check "networks: the school form answers 403 outside them (got $s_school)" [ "$s_school" = 403 ]
+	fetch n403 "$(url "$school")"
+	check "networks: the 403 is kaa-gen's page, with every header" ours n403 403 403.html
 	check "networks: the youth form stays open (got $s_youth)" [ "$s_youth" = 200 ]
 else
 	check "nginx starts with the #net| block switched on" false
@@ -319,6 +348,9 @@ if start_nginx account; then
 	s_right=$(status -u skola1:ratt-losenord "$(url "$school")")
 	s_youth=$(status "$(url "$youth")")
 	check "accounts: the school form asks for one (401, got $s_none)" [ "$s_none" = 401 ]
+	fetch a401 "$(url "$school")"
+	check "accounts: the 401 is kaa-gen's page, still asking for the account" eval \
+		'ours a401 401 401.html && header "$T/h-a401" www-authenticate | grep -q "^Basic realm="' 
 	check "accounts: a wrong password gets 401 (got $s_wrong)" [ "$s_wrong" = 401 ]
 	check "accounts: the school's account gets the form (200, got $s_right)" [ "$s_right" = 200 ]
 	check "accounts: the youth form stays open (got $s_youth)" [ "$s_youth" = 200 ]

@@ -5,7 +5,7 @@ set -u
 failed=0
 for t in "$@"; do
 	if [ -n "${VALGRIND:-}" ]; then
-		CK_FORK=no CK_DEFAULT_TIMEOUT=600 valgrind -q --leak-check=full \
+		KAA_VALGRIND=1 CK_FORK=no CK_DEFAULT_TIMEOUT=600 valgrind -q --leak-check=full \
 			--suppressions="$(dirname "$0")/valgrind.supp" \
 			--show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 			--error-exitcode=99 "$t" || { echo "FAIL (valgrind): $t"; failed=1; }

@@ -70,7 +70,7 @@ export function sitemapUrls(siteDir, base) {
 
 // The pages kaa-gen writes outside the sitemap: the 404 page and the pages
 // nginx shows for the errors it answers itself (413, 429, 502/503/504).
-export const SPECIAL_PAGES = ['404.html', '413.html', '429.html', '50x.html'];
+export const SPECIAL_PAGES = ['400.html', '401.html', '403.html', '404.html', '413.html', '414.html', '429.html', '50x.html'];
 
 function decodeXml(s) {
 	return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')

@@ -133,16 +133,16 @@ got=$(changed "$d/i2" "$d/i3" | tr '\n' ' ')
 	fail "incremental: body change: $(cat "$d/stdout")"
 
 # A menu title: every Swedish page (they show the menu; so do the built-in
-# 413, 429 and 50x pages) and the shell, but not the English pages, the
-# sitemap or the assets.
+# 400, 401, 403, 413, 414, 429 and 50x pages) and the shell, but not the
+# English pages, the sitemap or the assets.
 sed -i 's/^title: Kontakt$/title: Kontakta oss/' "$d/content/kontakt.md"
 (cd "$d" && gen site -c conf.ini -i content -t site -o out >stdout 2>stderr) ||
 	fail "incremental: fourth build failed"
 inodes "$d" >"$d/i4"
 got=$(changed "$d/i3" "$d/i4" | tr '\n' ' ')
-want="./404.html ./413.html ./429.html ./50x.html ./index.html ./kontakt/index.html ./skolor/index.html ./unga/arbete/index.html ./unga/index.html ./unga/ovrigt/index.html ./unga/stod/index.html "
+want="./400.html ./401.html ./403.html ./404.html ./413.html ./414.html ./429.html ./50x.html ./index.html ./kontakt/index.html ./skolor/index.html ./unga/arbete/index.html ./unga/index.html ./unga/ovrigt/index.html ./unga/stod/index.html "
 [ "$got" = "$want" ] || fail "incremental: menu change rewrote: $got"
-[ "$(summary_written "$d")" = 12 ] ||   # the 11 pages and the shell
+[ "$(summary_written "$d")" = 16 ] ||   # the 15 pages and the shell
 	fail "incremental: menu change: $(cat "$d/stdout")"
 
 # A build from another working directory, with -o from the conf.
@@ -184,11 +184,13 @@ for kommun in exempelkommun:08-465 provstad:031-390; do
 		! grep -q -e 'Gå direkt' -e 'Huvudmeny' -e 'In English</a>' "$o/site/$f" ||
 			fail "the real site for $id: $f is not in English"
 	done
-	for f in 413.html 429.html 50x.html; do
+	for f in 400.html 401.html 403.html 413.html 414.html 429.html 50x.html; do
 		grep -q '^<html lang="sv">' "$o/site/$f" || fail "the real site for $id: no $f"
 		grep -q "$f" "$o/site/sitemap.xml" && fail "the real site for $id: $f in the sitemap"
 	done
-	grep -q "$phone" "$o/site/50x.html" || fail "the real site for $id: 50x.html lacks the phone"
+	for f in 400.html 401.html 403.html 50x.html; do
+		grep -q "$phone" "$o/site/$f" || fail "the real site for $id: $f lacks the phone"
+	done
 	rm -rf "$o"
 done
 

@@ -144,6 +144,22 @@ xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
 check "120 concurrent submissions all answered 303" test "$(grep -c '^303$' "$T/codes")" = 120
 check "120 concurrent submissions all stored" test "$(rows)" = $((before + 120))
 
+# --- confinement (include/confine.h): every worker and the writer run under
+# a seccomp filter with no_new_privs; a build with SECCOMP=0 says so
+master=$(cat "$KAA_TMP/run/kaa-fcgi.pid")
+confined=0 kids=0
+for p in $(ps -o pid= --ppid "$master"); do
+	kids=$((kids + 1))
+	grep -q '^Seccomp:[[:space:]]*2' "/proc/$p/status" &&
+		grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$p/status" && confined=$((confined + 1))
+done
+if [ "${KAA_SECCOMP:-1}" = 0 ]; then
+	check "SECCOMP=0 build: no filter" test "$confined" = 0
+else
+	check "workers and the writer run under a seccomp filter ($confined of $kids)" \
+		test "$confined" = "$kids" -a "$kids" -ge 4
+fi
+
 # --- a worker that crashes is replaced; the service goes on
 worker=$(pgrep -P "$(cat "$KAA_TMP/run/kaa-fcgi.pid")" | head -1)
 kill -KILL "$worker"

@@ -1,0 +1,114 @@
+/* confine.c — the seccomp filters of kaa-fcgi's workers and writer (see
+ * confine.h). The lists come from tracing the processes through the
+ * integration tests (strace -f): what a worker does after its setup, and
+ * what the writer and its threads do. */
+#include "confine.h"
+
+#ifdef KAA_NO_SECCOMP
+
+int confine(enum confine_role role)
+{
+	(void)role;
+	return 0;
+}
+
+int confine_enabled(void)
+{
+	return 0;
+}
+
+#else
+
+#include <errno.h>
+#include <linux/sched.h>   /* CLONE_THREAD without _GNU_SOURCE */
+#include <seccomp.h>
+#include <stddef.h>
+
+/* Both roles: their sockets, SQLite on the inbox files (it may checkpoint
+ * and remove the WAL when it closes the last connection), memory, time,
+ * randomness, signals they keep blocked, and ending. */
+static const char *const common[] = {
+	"read", "write", "pread64", "pwrite64", "readv", "writev", "close",
+	"openat", "newfstatat", "fstat", "lseek", "fcntl", "fsync", "fdatasync",
+	"ftruncate", "unlink", "readlink", "fchown", "geteuid", "getuid",
+	"getpid", "getppid", "gettid", "poll", "ppoll", "select", "pselect6",
+	"recvfrom", "recvmsg", "sendto", "sendmsg", "shutdown", "getrandom",
+	"brk", "mmap", "munmap", "mremap", "madvise", "mprotect",
+	"clock_gettime", "clock_nanosleep", "nanosleep", "gettimeofday",
+	"rt_sigprocmask", "rt_sigpending", "rt_sigreturn", "restart_syscall",
+	"futex", "exit", "exit_group",
+};
+/* A worker takes connections and sets their timeouts. */
+static const char *const worker_only[] = { "accept", "accept4", "setsockopt" };
+/* The writer starts its lanes: threads only (clone with CLONE_THREAD,
+ * below), and what a new thread sets up. */
+static const char *const writer_only[] = {
+	"set_robust_list", "rseq", "signalfd4", "sched_yield", "prlimit64",
+};
+/* Never: the end of the process, not an error to handle. */
+static const char *const fatal[] = {
+	"execve", "execveat", "ptrace", "process_vm_readv", "process_vm_writev",
+};
+
+static int allow(scmp_filter_ctx ctx, const char *const *names, size_t n)
+{
+	size_t i;
+	int nr;
+
+	for (i = 0; i < n; i++)
+		if ((nr = seccomp_syscall_resolve_name(names[i])) != __NR_SCMP_ERROR &&
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) != 0)
+			return -1;
+	return 0;
+}
+
+static int kill_on(scmp_filter_ctx ctx)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS,
+		    seccomp_syscall_resolve_name(fatal[i]), 0) != 0)
+			return -1;
+	return 0;
+}
+
+/* Threads, not processes: clone only with CLONE_THREAD; clone3 (whose
+ * flags a filter cannot see) answers ENOSYS, and glibc then uses clone. */
+static int threads_only(scmp_filter_ctx ctx)
+{
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0)
+		return -1;
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+int confine(enum confine_role role)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	int rc = ctx == NULL ? -1 : 0;
+
+	if (rc == 0)
+		rc = allow(ctx, common, N(common));
+	if (rc == 0)
+		rc = kill_on(ctx);
+	if (rc == 0 && role == CONFINE_WORKER)
+		rc = allow(ctx, worker_only, N(worker_only));
+	if (rc == 0 && role == CONFINE_WRITER)
+		rc = allow(ctx, writer_only, N(writer_only));
+	if (rc == 0 && role == CONFINE_WRITER)
+		rc = threads_only(ctx);
+	if (rc == 0 && seccomp_load(ctx) != 0)    /* sets no_new_privs too */
+		rc = -1;
+	seccomp_release(ctx);
+	return rc;
+}
+
+int confine_enabled(void)
+{
+	return 1;
+}
+
+#endif
