@@ -31,6 +31,7 @@ static const char *const common[] = {
 	"read", "write", "pread64", "pwrite64", "readv", "writev", "close",
 	"openat", "newfstatat", "fstat", "lseek", "fcntl", "fsync", "fdatasync",
 	"ftruncate", "unlink", "readlink", "fchown", "geteuid", "getuid",
+	"statfs", "fstatfs",
 	"getpid", "getppid", "gettid", "poll", "ppoll", "select", "pselect6",
 	"recvfrom", "recvmsg", "sendto", "sendmsg", "shutdown", "getrandom",
 	"brk", "mmap", "munmap", "mremap", "madvise", "mprotect",

@@ -213,7 +213,7 @@ static int query_value(const char *q, const char *name, char *out, size_t n)
 	return -1;
 }
 
-static int open_inbox(struct es_site *s);
+static int open_inbox(struct es_site *s, int flags);
 
 /* The form named by the receipt's address, among those served here. */
 static const struct form_spec *mount_form(const struct es_mount *m,
@@ -337,7 +337,7 @@ static void receipt_page(const struct es_mount *m, struct es_response *r,
 	    inbox_ref_parse(raw, ref) == 0 &&
 	    (to = mount_to(m, query_value(query, "kommun", id, sizeof(id)) == 0 ?
 	    id : NULL)) != NULL &&
-	    (rc = open_inbox(to)) == INBOX_OK &&
+	    (rc = open_inbox(to, 0)) == INBOX_OK &&
 	    (rc = inbox_lookup(to->ib, ref, &meta)) == INBOX_OK &&
 	    (spec = mount_form(m, meta.kind)) == NULL)
 		rc = INBOX_ENOTFOUND;
@@ -384,15 +384,17 @@ static int content_type_ok(const char *ct)
 
 /* Opens the inbox on first use, and again if the file at the configured
  * path is no longer the one open (moved or replaced): writing on into a
- * moved file would put submissions where nobody looks. */
-static int open_inbox(struct es_site *s)
+ * moved file would put submissions where nobody looks. Only a writer
+ * (flags INBOX_CREATE) makes a missing file: a receipt looked up in a new
+ * empty file would say "no such receipt" for one that exists. */
+static int open_inbox(struct es_site *s, int flags)
 {
 	if (s->ib != NULL && !inbox_is_current(s->ib)) {
 		inbox_close(s->ib);
 		s->ib = NULL;
 	}
 	if (s->ib == NULL)
-		return inbox_open(s->conf->inbox_path, INBOX_CREATE, s->busy_ms, &s->ib);
+		return inbox_open(s->conf->inbox_path, flags, s->busy_ms, &s->ib);
 	return INBOX_OK;
 }
 
@@ -402,7 +404,7 @@ static int store_here(struct es_site *s, const struct inbox_row *row)
 	const struct inbox_row *rows[1] = { row };
 	int rc, one;
 
-	if ((rc = open_inbox(s)) != INBOX_OK)
+	if ((rc = open_inbox(s, INBOX_CREATE)) != INBOX_OK)
 		return rc;
 	rc = inbox_insert(s->ib, rows, 1, &one);
 	if (rc == INBOX_EIO || rc == INBOX_ESCHEMA || rc == INBOX_EOPEN) {
@@ -491,6 +493,20 @@ static int bad_request(struct es_site *s, const struct es_request *req,
 	return 0;
 }
 
+int es_cross_site(const struct es_request *req)
+{
+	const char *h;
+
+	if (req->fetch_site != NULL)
+		return strcmp(req->fetch_site, "same-origin") != 0 &&
+		    strcmp(req->fetch_site, "none") != 0;
+	if (req->origin == NULL)
+		return 0;
+	if ((h = strstr(req->origin, "://")) == NULL || req->host == NULL)
+		return 1;
+	return strcasecmp(h + 3, req->host) != 0;
+}
+
 static void submit(const struct es_mount *m, const struct es_request *req,
     struct es_response *r, const struct form_spec *spec, const char *path)
 {
@@ -499,6 +515,15 @@ static void submit(const struct es_mount *m, const struct es_request *req,
 	char ref[INBOX_REF_LEN + 1];
 	int rc;
 
+	/* Another site's page cannot post a youth's answers here (CSRF): the
+	 * form is on our own pages. */
+	if (es_cross_site(req)) {
+		simple_page(s, r, 403, "Formuläret kom från en annan webbplats", path,
+		    "<p>Formuläret skickades från en annan webbplats än vår, så vi "
+		    "har inte sparat något. Fyll i formuläret här på vår "
+		    "webbplats i stället.</p>\n");
+		return;
+	}
 	if (bad_request(s, req, r, path))
 		return;
 	rc = form_parse(spec, req->body ? req->body : "", req->body_len, &d);

@@ -122,6 +122,7 @@ static const char *reason(int status)
 	case 200: return "OK";
 	case 303: return "See Other";
 	case 400: return "Bad Request";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
@@ -219,6 +220,9 @@ static void serve(FCGX_Request *rq, struct es_service *svc,
 	req.path = FCGX_GetParam("DOCUMENT_URI", rq->envp);
 	req.query = FCGX_GetParam("QUERY_STRING", rq->envp);
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", rq->envp);
+	req.host = FCGX_GetParam("HTTP_HOST", rq->envp);
+	req.origin = FCGX_GetParam("HTTP_ORIGIN", rq->envp);
+	req.fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", rq->envp);
 	req.today = pnr_today();
 	len = read_body(rq, body, FORM_BODY_MAX);
 	req.body = body;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,6 +228,25 @@ static int lane_open(struct lane *ln)
 	return inbox_open(ln->t->path, INBOX_CREATE, ln->t->busy_ms, &ln->ib);
 }
 
+/* 1 if the inbox's file system has too little room left for this batch:
+ * it is refused (503, the form kept) before SQLite starts writing, rather
+ * than failing half-way with the disk full. Kept free: a twentieth of the
+ * file system, at most 64 MiB, and four times the batch (its rows go to
+ * the WAL, then into the table and the index). */
+static int nearly_full(const char *path, size_t batch_bytes)
+{
+	struct statvfs fs;
+	unsigned long long avail, keep;
+
+	if (statvfs(path, &fs) != 0)
+		return 0;          /* no file yet, or no answer: SQLite will say */
+	avail = (unsigned long long)fs.f_bavail * fs.f_frsize;
+	keep = (unsigned long long)fs.f_blocks * fs.f_frsize / 20;
+	if (keep > 64ULL << 20)
+		keep = 64ULL << 20;
+	return avail < keep + 4ULL * batch_bytes;
+}
+
 /* Stores the batch's rows in one commit, then answers each worker. A row
  * whose worker has already given up is left out. */
 static void lane_commit(struct lane *ln, struct job *list)
@@ -235,16 +255,19 @@ static void lane_commit(struct lane *ln, struct job *list)
 	struct job *live[WR_BATCH_MAX], *j, *next;
 	int rc[WR_BATCH_MAX], err = INBOX_OK;
 	long long now = now_ms();
-	size_t i, n = 0;
+	size_t i, n = 0, bytes = 0;
 
 	for (j = list; j != NULL; j = j->next) {
 		j->rc = INBOX_EBUSY;
 		if (j->deadline > now) {
 			live[n] = j;
 			rows[n++] = &j->row;
+			bytes += j->row.sealed_len;
 		}
 	}
-	if (n > 0 && (err = lane_open(ln)) == INBOX_OK)
+	if (n > 0 && nearly_full(ln->t->path, bytes))
+		err = INBOX_EFULL;
+	else if (n > 0 && (err = lane_open(ln)) == INBOX_OK)
 		err = inbox_insert(ln->ib, rows, n, rc);
 	if (err == INBOX_EIO || err == INBOX_ESCHEMA || err == INBOX_EOPEN) {
 		inbox_close(ln->ib);   /* start afresh next time */

@@ -47,6 +47,11 @@ struct es_request {
 	size_t      body_len;
 	int         body_error;      /* enum es_body: the body could not be read */
 	struct pnr_date today;
+	/* where the browser says the request comes from (NULL if absent):
+	 * a POST from another site is refused (see es_cross_site) */
+	const char *host;            /* Host */
+	const char *origin;          /* Origin */
+	const char *fetch_site;      /* Sec-Fetch-Site */
 };
 
 struct es_response {
@@ -126,6 +131,12 @@ void es_service_set_commit(struct es_service *svc, const struct es_commit *c);
  * Returns nothing: every outcome is a response. */
 void es_handle(struct es_service *svc, const struct es_request *req,
     struct es_response *resp);
+
+/* 1 if a browser says the request comes from another site: Sec-Fetch-Site
+ * other than same-origin or none (typed or bookmarked), or an Origin whose
+ * host is not the Host asked for ("null" included). A request with
+ * neither (not a browser, or an old one) is not refused for it. */
+int es_cross_site(const struct es_request *req);
 
 const char *es_strerror(int err);
 

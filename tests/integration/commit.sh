@@ -6,8 +6,10 @@
 #     is stored, every other answer is 503 (the form kept), the inbox is
 #     whole, and the service recovers by itself.
 #  3. Every stored row opens with the coordinator's key (pull + export).
-#  4. A full disk (a small tmpfs; needs root): 503 with the form as typed,
-#     and 303 again once there is room.
+#  4. A receipt answers 503, not "no such receipt", when its inbox is gone.
+#  5. A full disk (a small tmpfs; needs root): 503 with the form as typed,
+#     and 303 again once there is room; a nearly full one is refused before
+#     SQLite starts writing.
 set -u
 export LC_ALL=C.UTF-8; unset LANGUAGE
 . tests/lib/server.sh
@@ -97,7 +99,17 @@ sed -n 's/^\xef\xbb\xbf//; s/^"\([0-9A-Z-]*\)";.*/\1/p' "$T/coord/all.csv" | sor
 check "every stored row opens with the secret key ($total)" test "$(wc -l < "$T/opened")" -eq "$total"
 check "every 303's record is among them" test -z "$(comm -23 "$T/all.refs" "$T/opened")"
 
-# --- 4. a full disk
+# --- a receipt: pulled (the row has left the web host) is "no such
+# receipt"; with the inbox file gone, nobody can tell: 503, not 404
+receipt=$(sed -n 's/^Location: //p' "$T/after.h" | tr -d '\r')
+code() { curl -s -o /dev/null -w '%{http_code}' "$KAA_URL$receipt"; }
+check "the receipt of a pulled submission: 404" test "$(code)" = 404
+mv "$KAA_INBOX" "$KAA_INBOX.away"
+check "the receipt with the inbox file gone: 503" test "$(code)" = 503
+check "... and looking did not make a new inbox file" test ! -e "$KAA_INBOX"
+mv "$KAA_INBOX.away" "$KAA_INBOX"
+
+# --- 5. a full disk
 FULL=$KAA_TMP/full
 unmount_full() { mountpoint -q "$FULL" 2>/dev/null && umount "$FULL"; }
 if [ "$(id -u)" -eq 0 ] && mkdir "$FULL" && mount -t tmpfs -o size=512k,mode=0700 tmpfs "$FULL"; then
@@ -108,6 +120,17 @@ if [ "$(id -u)" -eq 0 ] && mkdir "$FULL" && mount -t tmpfs -o size=512k,mode=070
 	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
 		--data-binary @"$T/body" "$FORM" > "$T/first.code"
 	check "on the small disk: a submission is stored (303)" test "$(cat "$T/first.code")" = 303
+	# nearly full: 8 KiB left of 512 (the writer keeps a twentieth free)
+	avail=$(df -B1 --output=avail "$FULL" | tail -n 1)
+	dd if=/dev/zero of="$FULL/filler" bs=1024 count=$(((avail - 8192) / 1024)) 2>/dev/null
+	wal0=$(stat -c %s "$FULL/inbox.sqlite-wal")
+	curl -s -o "$T/nearly.b" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary @"$T/body" "$FORM" > "$T/nearly.code"
+	check "disk nearly full: 503" test "$(cat "$T/nearly.code")" = 503
+	check "... with the form as typed" grep -q 'value="Integra Testsson"' "$T/nearly.b"
+	check "... refused before SQLite wrote anything (the WAL is as it was)" \
+		test "$(stat -c %s "$FULL/inbox.sqlite-wal")" = "$wal0"
+	rm -f "$FULL/filler"
 	dd if=/dev/zero of="$FULL/filler" bs=4k 2>/dev/null
 	curl -s -o "$T/full.b" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
 		--data-binary @"$T/body" "$FORM" > "$T/full.code"

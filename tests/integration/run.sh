@@ -144,6 +144,20 @@ xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
 check "120 concurrent submissions all answered 303" test "$(grep -c '^303$' "$T/codes")" = 120
 check "120 concurrent submissions all stored" test "$(rows)" = $((before + 120))
 
+# --- another site's page posting here (CSRF): refused, nothing stored; a
+# browser on our own pages says same-origin and goes through
+before=$(rows)
+for h in 'Origin: https://evil.example' 'Sec-Fetch-Site: cross-site' 'Origin: null'; do
+	curl -s -o "$T/xs.b" -w '%{http_code}' -H "$h" -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary "$VALID" "$FORM" > "$T/xs.code"
+	check "a POST with '$h' answers 403 with a Swedish page" sh -c \
+		"test \"\$(cat '$T/xs.code')\" = 403 && grep -q 'från en annan webbplats' '$T/xs.b'"
+done
+check "... and nothing was stored" test "$(rows)" = "$before"
+curl -s -o /dev/null -w '%{http_code}' -H "Origin: $KAA_URL" -H 'Sec-Fetch-Site: same-origin' \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$VALID" "$FORM" > "$T/same.code"
+check "a POST from our own page (same-origin) is stored: 303" test "$(cat "$T/same.code")" = 303
+
 # --- confinement (include/confine.h): every worker and the writer run under
 # a seccomp filter with no_new_privs; a build with SECCOMP=0 says so
 master=$(cat "$KAA_TMP/run/kaa-fcgi.pid")

@@ -116,6 +116,45 @@ START_TEST(get_form)
 END_TEST
 
 /* A valid submission: 303 to the receipt, stored sealed, decrypts exactly. */
+/* Where a browser says a POST comes from (CSRF): another site's page is
+ * refused with 403 and nothing stored; our own, or no word at all (not a
+ * browser), goes on. */
+static const struct {
+	const char *host, *origin, *fetch_site;
+	int         status;
+} origins[] = {
+	{ "kaa.testkommun.se", NULL, NULL, 303 },
+	{ "kaa.testkommun.se", "https://kaa.testkommun.se", NULL, 303 },
+	{ "127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin", 303 },
+	{ "kaa.testkommun.se", NULL, "none", 303 },
+	{ "kaa.testkommun.se", "https://KAA.testkommun.se", NULL, 303 },
+	{ "kaa.testkommun.se", "https://evil.example", NULL, 403 },
+	{ "kaa.testkommun.se", "https://kaa.testkommun.se.evil.example", NULL, 403 },
+	{ "kaa.testkommun.se", "null", NULL, 403 },
+	{ NULL, "https://kaa.testkommun.se", NULL, 403 },
+	{ "kaa.testkommun.se", "https://kaa.testkommun.se", "cross-site", 403 },
+	{ "kaa.testkommun.se", NULL, "same-site", 403 },
+};
+
+START_TEST(cross_site_refused)
+{
+	struct es_request req = {
+		.method = "POST", .path = FORM,
+		.content_type = "application/x-www-form-urlencoded", .body = YOUTH,
+		.body_len = strlen(YOUTH), .today = today,
+		.host = origins[_i].host, .origin = origins[_i].origin,
+		.fetch_site = origins[_i].fetch_site,
+	};
+	int before = count_rows();
+
+	es_handle(&svc, &req, &resp);
+	ck_assert_int_eq(resp.status, origins[_i].status);
+	ck_assert_int_eq(count_rows(), before + (origins[_i].status == 303));
+	if (origins[_i].status == 403)
+		ck_assert(has("Formuläret skickades från en annan webbplats"));
+}
+END_TEST
+
 START_TEST(post_valid)
 {
 	struct inbox_entry e;
@@ -679,6 +718,7 @@ int main(void)
 	tcase_add_test(tc, broken_body_400);
 	tcase_add_test(tc, moved_inbox_reopened);
 	tcase_add_test(tc, bad_shell_refused);
+	tcase_add_loop_test(tc, cross_site_refused, 0, sizeof(origins) / sizeof(origins[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("region");
 	tcase_set_timeout(tc, 30);
