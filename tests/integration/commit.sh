@@ -87,8 +87,56 @@ check "recovered by itself: a new submission is answered 303 and stored" \
 	sh -c "grep -q '^HTTP/1.1 303' '$T/after.h' && test -s '$T/after.refs'" 
 check "... and stored" all_stored "$T/after.refs"
 
+# --- 2b. workers and the master killed under load: a killed worker's
+# request gets nginx's 502 (never acknowledged), the master replaces it; the
+# master killed takes its workers and writer with it (PDEATHSIG) and is
+# started again as it was; every 303 is stored throughout
+cp "/proc/$MASTER/cmdline" "$T/cmdline"
+sockgrp=$(stat -c %G "$KAA_TMP/run/kaa-fcgi.sock")
+# the master again, with the arguments run.sh gave it (any of them may hold
+# spaces), its output to the same log
+restart() {
+	python3 - "$T/cmdline" "$LOG" <<'PY'
+import os, sys
+args = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
+if os.fork() == 0:
+    log = os.open(sys.argv[2], os.O_WRONLY | os.O_APPEND)
+    os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.execv(args[0], args)
+PY
+}
+load 16 --seconds 9 "$T/crash" > "$T/crash.counts" &
+lp=$!
+sleep 1
+for round in 1 2; do
+	for i in 1 2 3; do
+		w=$(ps -o pid= --ppid "$MASTER" | head -n 1) && kill -KILL $w
+		sleep 0.6
+	done
+	kill -KILL "$MASTER"
+	sleep 0.3
+	rm -f "$KAA_TMP/run/kaa-fcgi.pid"
+	restart
+	i=0; while [ ! -s "$KAA_TMP/run/kaa-fcgi.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	chgrp "$sockgrp" "$KAA_TMP/run/kaa-fcgi.sock" 2> /dev/null
+	MASTER=$(cat "$KAA_TMP/run/kaa-fcgi.pid")
+	sleep 1
+done
+wait "$lp"
+acked "$T/crash" > "$T/crash.refs"
+echo "     under worker and master kills: $(cat "$T/crash.counts")"
+check "workers and the master killed under load: every 303 is stored" all_stored "$T/crash.refs"
+check "... every other answer is 502 or 503 (never a 303 for nothing)" \
+	test -z "$(awk '$1 != 303 && $1 != 502 && $1 != 503' "$T/crash")"
+check "... submissions were answered 303 after each restart" test "$(wc -l < "$T/crash.refs")" -gt 100
+check "... the inbox is whole (integrity_check)" \
+	test "$(sqlite3 "$KAA_INBOX" 'PRAGMA integrity_check')" = ok
+check "... the master was started again and serves (pid $MASTER)" kill -0 "$MASTER"
+
 # --- 3. every row opens with the key
-cat "$T/c64.refs" "$T/kill.refs" "$T/after.refs" | sort > "$T/all.refs"
+cat "$T/c64.refs" "$T/kill.refs" "$T/after.refs" "$T/crash.refs" | sort > "$T/all.refs"
 total=$(stored_refs | wc -l)
 mkdir -m 0700 "$T/coord"
 "$BIN/kaa-inbox" pull -c "$KAA_CONF" --archive "$T/coord/a.archive" "$KAA_INBOX" > "$T/pull.out" 2>&1

@@ -169,6 +169,32 @@ check "the next pull imports none twice and removes them" \
 	one_line "$T/out" "^0 new, 3 already in the archive, 0 rejected; 3 removed"
 check "... leaving the host empty" test "$(host_rows)" = 0
 
+# --- killed at every step: SIGKILL at twelve moments spread over pulls
+# (starting ssh, streaming, committing the archive, acknowledging on the
+# host); after each, every submission is in the archive or still on the
+# host, none twice; then one pull finishes the job
+post 40
+host_refs() { sqlite3 "$KAA_INBOX" 'SELECT ref FROM submission'; }
+whole=0
+for d in 0.05 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 1.0 1.2 1.5; do
+	"$BIN/kaa-inbox" pull -c "$KAA_CONF" --archive "$ARCHIVE" "$SRC" > /dev/null 2>&1 &
+	PULL=$!
+	sleep "$d"
+	kill -9 "$PULL" 2> /dev/null
+	wait "$PULL" 2> /dev/null
+	{ archived; host_refs; } | sort -u > "$T/known"
+	if [ -n "$(archived | uniq -d)" ] || [ -n "$(sort "$T/sent" | comm -23 - "$T/known")" ]; then
+		whole=$d
+		break
+	fi
+done
+check "a pull killed at any of 12 moments loses nothing and doubles nothing" test "$whole" = 0
+pull "$BIN/kaa-inbox" "$SRC"
+check "... and the next pull finishes: every submission in the archive once" \
+	sh -c "test \"\$(sqlite3 '$ARCHIVE' \"SELECT count(*), count(DISTINCT ref) FROM record WHERE municipality = 'exempelkommun'\")\" = '$((N + 43))|$((N + 43))'"
+check "... and the host empty" test "$(host_rows)" = 0
+check "... the archive whole (integrity_check)" test "$(sqlite3 "$ARCHIVE" 'PRAGMA integrity_check')" = ok
+
 # --- forged rows in the stream: reported harmlessly, the real rows still pulled
 post 2
 cat > "$T/forge.py" <<'PY'
