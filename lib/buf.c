@@ -20,11 +20,17 @@ buf_init(buf *b)
 	b->oom = 0;
 }
 
+/* A buffer may have held what someone typed (the e-service renders forms
+ * with their values): what it frees is wiped first, here and when it
+ * grows. explicit_bzero, not memset, which the compiler may drop before a
+ * free. */
 void
 buf_free(buf *b)
 {
 	if (b == NULL)
 		return;
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
 	free(b->data);
 	buf_init(b);
 }
@@ -59,9 +65,14 @@ buf_grow(buf *b, size_t n)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > max / 2 ? max : cap * 2;
-	p = realloc(b->data, cap);
-	if (p == NULL)
+	/* not realloc: it would leave the old copy behind unwiped */
+	if ((p = malloc(cap)) == NULL)
 		goto fail;
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len + 1);   /* len < cap: with its NUL */
+		explicit_bzero(b->data, b->cap);
+		free(b->data);
+	}
 	b->data = p;
 	b->cap = cap;
 	return 0;

@@ -473,10 +473,12 @@ static int url_decode(const char *s, size_t n, char **out, size_t *outlen)
 			d[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
+			sodium_memzero(d, o);
 			free(d);
 			return FORM_EENCODING;
 		}
 		if (d[o - 1] == '\0') {
+			sodium_memzero(d, o);
 			free(d);
 			return FORM_EENCODING;
 		}
@@ -487,10 +489,12 @@ static int url_decode(const char *s, size_t n, char **out, size_t *outlen)
 	return FORM_OK;
 }
 
-/* Trims white space at both ends and turns CRLF and CR into LF, in place. */
+/* Trims white space at both ends and turns CRLF and CR into LF, in place;
+ * the bytes freed at the end are wiped (typed text, not to linger past the
+ * NUL). */
 static void tidy(char *s)
 {
-	size_t i, o = 0, n;
+	size_t i, o = 0, n, len = strlen(s);
 	char *start = s;
 
 	while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')
@@ -506,7 +510,7 @@ static void tidy(char *s)
 		} else
 			s[o++] = start[i];
 	}
-	s[o] = '\0';
+	sodium_memzero(s + o, len + 1 - o);
 }
 
 /* A check box's next value joins the ones before it, with LF between. */
@@ -525,14 +529,14 @@ static int add_value(struct form_data *d, int i, char *val)
 	}
 	a = strlen(d->value[i]);
 	if ((both = malloc(a + strlen(val) + 2)) == NULL) {
-		free(val);
+		wipe_free_str(val);
 		return FORM_ENOMEM;
 	}
 	memcpy(both, d->value[i], a);
 	both[a] = '\n';
 	strcpy(both + a + 1, val);
-	free(val);
-	free(d->value[i]);
+	wipe_free_str(val);
+	wipe_free_str(d->value[i]);
 	d->value[i] = both;
 	return FORM_OK;
 }

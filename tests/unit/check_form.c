@@ -29,6 +29,27 @@ static int error_of(const struct form_data *d, const char *name)
 	return d->error[form_field_index(d->spec, name, strlen(name))];
 }
 
+/* What trimming cuts off a typed value is wiped, not left past its NUL. */
+START_TEST(trimmed_bytes_wiped)
+{
+	static const char body[] = "namn=%20%20Anna+Testsson%20%09%20%0D%0A&kontakt=nej";
+	struct form_data d;
+	const char *v;
+	int i;
+
+	ck_assert_int_eq(form_parse(&form_youth, body, strlen(body), &d), FORM_OK);
+	i = form_field_index(&form_youth, "namn", 4);
+	ck_assert_int_ge(i, 0);
+	v = d.value[i];
+	ck_assert_str_eq(v, "Anna Testsson");
+	/* the decoded value was 19 bytes and its NUL: all after the kept
+	 * 13 are zero */
+	for (size_t k = strlen(v); k <= 19; k++)
+		ck_assert_int_eq(v[k], 0);
+	form_data_free(&d);
+}
+END_TEST
+
 START_TEST(valid_form)
 {
 	struct form_data d;
@@ -1360,6 +1381,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, valid_form);
+	tcase_add_test(tc, trimmed_bytes_wiped);
 	tcase_add_loop_test(tc, bad_body, 0, sizeof(bad_bodies) / sizeof(bad_bodies[0]));
 	tcase_add_test(tc, too_big);
 	tcase_add_loop_test(tc, bad_field, 0, sizeof(bad_fields) / sizeof(bad_fields[0]));
