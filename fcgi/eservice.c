@@ -493,6 +493,20 @@ static int bad_request(struct es_site *s, const struct es_request *req,
 	return 0;
 }
 
+/* What a bot that filled in the trap sees: the receipt's title and first
+ * words, without a reference (nothing was stored to refer to). */
+static void trap_page(struct es_site *s, struct es_response *r,
+    const struct form_spec *spec, const char *path)
+{
+	buf b = BUF_INIT;
+
+	buf_puts(&b, "<p>");
+	buf_puts_html(&b, spec->receipt_intro);
+	buf_puts(&b, "</p>\n");
+	page(s, r, 200, spec->receipt_title, path, &b);
+	buf_free(&b);
+}
+
 int es_cross_site(const struct es_request *req)
 {
 	const char *h;
@@ -534,6 +548,13 @@ static void submit(const struct es_mount *m, const struct es_request *req,
 		    "<p>Det som skickades kom inte från vårt formulär, eller "
 		    "skadades på vägen. Gå tillbaka och försök igen.</p>\n");
 		r->retry_after = rc == FORM_ENOMEM ? 30 : 0;
+		return;
+	}
+	/* A bot filled in the trap: it gets what looks like a receipt, and
+	 * nothing is stored. */
+	if (d.trapped) {
+		form_data_free(&d);
+		trap_page(s, r, spec, path);
 		return;
 	}
 	to = mount_to(m, spec->route_field != NULL ? form_route(&d) : NULL);

@@ -135,6 +135,12 @@ struct form_spec {
 	const struct form_receipt *receipts;
 	size_t      nreceipts;
 	const char *receipt_default;
+	/* A trap for bots (a honeypot), or NULL: a text input of this name
+	 * that people never see or reach (hidden, out of the tab order, with
+	 * a label saying to leave it empty) and programs that fill in every
+	 * field do. Not a field: never validated or stored; a body with it
+	 * filled in is marked (form_data.trapped). */
+	const char *trap;
 };
 
 /* Messages shown beside fields; the Swedish text is in form.c. */
@@ -174,6 +180,7 @@ struct form_data {
 	                                    FORM_PNR field had no error */
 	int    has_pnr;
 	struct pnr_date today;           /* of the last form_validate */
+	int    trapped;                  /* the spec's trap was filled in */
 };
 
 /* Errors that mean the request was not sent by our form: answer 400. */

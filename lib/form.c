@@ -541,8 +541,11 @@ static int add_value(struct form_data *d, int i, char *val)
 	return FORM_OK;
 }
 
+/* decode_pair's answer for the spec's trap (not a field) */
+#define TRAP (-2)
+
 /* Decodes one name=value pair of spec s into *val (malloc'd, tidied);
- * returns the field's index, or -1 with the error in *rc. */
+ * returns the field's index, TRAP, or -1 with the error in *rc. */
 static int decode_pair(const struct form_spec *s, const char *p, size_t n,
     char **val, int *rc)
 {
@@ -555,8 +558,11 @@ static int decode_pair(const struct form_spec *s, const char *p, size_t n,
 	if ((*rc = url_decode(p, klen, &key, &keylen)) != FORM_OK)
 		return -1;
 	i = form_field_index(s, key, keylen);
+	if (i < 0 && s->trap != NULL && strlen(s->trap) == keylen &&
+	    memcmp(key, s->trap, keylen) == 0)
+		i = TRAP;
 	free(key);
-	if (i < 0) {
+	if (i < 0 && i != TRAP) {
 		*rc = FORM_EUNKNOWN;
 		return -1;
 	}
@@ -579,6 +585,11 @@ static int parse_pair(struct form_data *d, const char *p, size_t n)
 	char *val;
 	int rc, i = decode_pair(d->spec, p, n, &val, &rc);
 
+	if (i == TRAP) {
+		d->trapped |= val[0] != '\0';
+		wipe_free_str(val);
+		return FORM_OK;
+	}
 	if (i < 0)
 		return rc;
 	/* Our check boxes' values are single words; a line break inside one
@@ -1187,6 +1198,24 @@ static void group_open(buf *out, const struct form_spec *s, size_t i)
 
 /* The spec's notice, and "label: extra" for each choice of the route
  * field that has one (each municipality's phone number). */
+/* The trap for bots (form_spec.trap): moved off screen by the style sheet,
+ * hidden from screen readers, out of the tab order, never filled in again;
+ * without styles a person reads that it is to be left empty. */
+static void render_trap(buf *out, const struct form_spec *s)
+{
+	if (s->trap == NULL)
+		return;
+	buf_puts(out, "<div class=\"eform__trap\" aria-hidden=\"true\">"
+	    "<label for=\"f-");
+	buf_puts_html(out, s->trap);
+	buf_puts(out, "\">Lämna det här fältet tomt</label><input type=\"text\" "
+	    "id=\"f-");
+	buf_puts_html(out, s->trap);
+	buf_puts(out, "\" name=\"");
+	buf_puts_html(out, s->trap);
+	buf_puts(out, "\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></div>\n");
+}
+
 static void render_notice(buf *out, const struct form_spec *s)
 {
 	int j = named(s, s->route_field);
@@ -1240,6 +1269,7 @@ int form_render(buf *out, const struct form_data *d, const char *action)
 		if (g != NULL && g->legend != NULL)
 			buf_puts(out, "</fieldset>\n");
 	}
+	render_trap(out, s);
 	buf_puts(out, "<button type=\"submit\" class=\"button\">");
 	buf_puts_html(out, s->submit);
 	buf_puts(out, "</button>\n</form>\n");

@@ -159,6 +159,7 @@ const struct form_spec form_youth = {
 	.nreceipts = COUNT(youth_receipts),
 	.receipt_default = "Vi läser dina svar. Om vi behöver veta något mer, "
 	    "hör vi av oss.",
+	.trap = "webbplats",
 };
 
 /* --- the school's notice to the home municipality -------------------------
@@ -372,6 +373,7 @@ const struct form_spec form_school = {
 	    "Sammanfattningen nedan innehåller inga personuppgifter om eleven.",
 	.receipt_default = "Aktivitetsansvaret i elevens hemkommun läser "
 	    "anmälan. Om de behöver veta mer, kontaktar de dig som anmälde.",
+	.trap = "webbplats",
 };
 
 static const struct form_spec *const all_forms[] = { &form_youth, &form_school };

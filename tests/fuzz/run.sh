@@ -18,8 +18,12 @@
 # (as for make).
 set -u
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+# From the clone's top, with relative paths: the clone's own path may hold
+# spaces, which the word lists below would split.
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=.
+HERE=tests/fuzz
+SELF=$HERE/run.sh
 SECS=${1:-10}
 [ $# -gt 0 ] && shift
 case $SECS in *[!0-9]*|'') echo "usage: sh tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;; esac
@@ -74,7 +78,7 @@ any_newer() {
 	return 1
 }
 stale() {
-	[ ! -f "$2" ] || any_newer "$2" "$1" "$0" "$ROOT"/include/*.h
+	[ ! -f "$2" ] || any_newer "$2" "$1" "$SELF" "$ROOT"/include/*.h
 }
 
 # The project's objects, instrumented for coverage, in parallel.
@@ -98,7 +102,7 @@ build_lib() {
 # Links target $1; 0 if it is ready to run.
 build_target() {
 	bin=$OUT/fuzz_$1 src=$HERE/fuzz_$1.c
-	[ -f "$bin" ] && ! any_newer "$bin" "$src" "$OUT/libkaa-fuzz.a" "$0" \
+	[ -f "$bin" ] && ! any_newer "$bin" "$src" "$OUT/libkaa-fuzz.a" "$SELF" \
 	    "$ROOT"/include/*.h "$HERE"/*.h && return 0
 	ldlibs=""
 	for l in $(libs_of "$1"); do

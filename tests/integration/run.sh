@@ -158,6 +158,13 @@ curl -s -o /dev/null -w '%{http_code}' -H "Origin: $KAA_URL" -H 'Sec-Fetch-Site:
 	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$VALID" "$FORM" > "$T/same.code"
 check "a POST from our own page (same-origin) is stored: 303" test "$(cat "$T/same.code")" = 303
 
+# --- the trap for bots: filled in, a receipt-like page and nothing stored
+before=$(rows)
+post trap "$VALID&webbplats=https%3A%2F%2Fspam.example"
+check "a bot that fills in the hidden field gets a thank-you page (200)" sh -c \
+	"test '$(status trap)' = 200 && grep -q 'Tack! Vi har tagit emot dina svar.' '$T/trap.b'"
+check "... and nothing is stored" test "$(rows)" = "$before"
+
 # --- confinement (include/confine.h): every worker and the writer run under
 # a seccomp filter with no_new_privs; a build with SECCOMP=0 says so
 master=$(cat "$KAA_TMP/run/kaa-fcgi.pid")

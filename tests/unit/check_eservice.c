@@ -155,6 +155,30 @@ START_TEST(cross_site_refused)
 }
 END_TEST
 
+/* The trap for bots: filled in, the answer looks like a receipt and nothing
+ * is stored; empty, as a browser sends it, the form goes on as ever; the
+ * form shows it hidden from people. */
+START_TEST(trap_for_bots)
+{
+	char body[4096];
+	int before = count_rows();
+
+	request("GET", FORM, NULL, NULL, NULL);
+	ck_assert(has("<div class=\"eform__trap\" aria-hidden=\"true\"><label for=\"f-webbplats\">"
+	    "Lämna det här fältet tomt</label><input type=\"text\" id=\"f-webbplats\" "
+	    "name=\"webbplats\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></div>"));
+	snprintf(body, sizeof(body), "%s&webbplats=https%%3A%%2F%%2Fspam.example", YOUTH);
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", body);
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert(has("Tack"));
+	ck_assert_int_eq(count_rows(), before);
+	snprintf(body, sizeof(body), "%s&webbplats=", YOUTH);
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", body);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_int_eq(count_rows(), before + 1);
+}
+END_TEST
+
 START_TEST(post_valid)
 {
 	struct inbox_entry e;
@@ -719,6 +743,7 @@ int main(void)
 	tcase_add_test(tc, moved_inbox_reopened);
 	tcase_add_test(tc, bad_shell_refused);
 	tcase_add_loop_test(tc, cross_site_refused, 0, sizeof(origins) / sizeof(origins[0]));
+	tcase_add_test(tc, trap_for_bots);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("region");
 	tcase_set_timeout(tc, 30);
