@@ -277,6 +277,8 @@ install: all
 	cp -R site/. $(DESTDIR)$(SHAREDIR)/site/
 	cp -R content/. $(DESTDIR)$(SHAREDIR)/content/
 	cp -R conf/. $(DESTDIR)$(SHAREDIR)/conf/
+	install -d $(DESTDIR)$(SHAREDIR)/deploy
+	install -m 0644 deploy/* $(DESTDIR)$(SHAREDIR)/deploy/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 docs/man/kaa-gen.1 docs/man/kaa-inbox.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 docs/man/kaa-fcgi.8 $(DESTDIR)$(MANDIR)/man8/

@@ -126,12 +126,17 @@ workers_enter() {
 place() {
 	site=$(ini_path "$1" site output)
 	temp=$run/tmp
-	sock=$run/kaa-fcgi.sock
+	# the socket in a directory of its own that only nginx's group may
+	# enter: whoever can connect can submit past nginx's limits
+	sock=$run/fcgi/kaa-fcgi.sock
 	staged=
-	mkdir -p "$site" "$temp"
+	mkdir -p "$site" "$temp" "$run/fcgi"
+	chmod 0700 "$run/fcgi"
 	[ -n "$nginx_group" ] || return 0
 	chmod 0755 "$temp"
-	workers_enter "$site" "$temp" && return 0
+	chgrp "$nginx_group" "$run/fcgi"
+	chmod 0750 "$run/fcgi"
+	workers_enter "$site" "$temp" "$run/fcgi" && return 0
 	staged=$(mktemp -d /tmp/kaa-run.XXXXXX)
 	echo "$staged" >"$run/staged"
 	chgrp "$nginx_group" "$staged"
@@ -196,6 +201,7 @@ start() {
 		mkdir -p "$(dirname "$(ini_path "$m" inbox path)")"
 	done
 	place "$host"
+	echo "$sock" > "$run/socket"   # for tests that talk to kaa-fcgi directly
 	# The sites are public: readable by all, whatever the caller's umask.
 	# nginx serves the host's; the others are built for their page shells.
 	(umask 022; "$bin/kaa-gen" site -c "$host" -i "$top/content" -t "$top/site" -o "$site" >/dev/null)

@@ -92,7 +92,7 @@ check "... and stored" all_stored "$T/after.refs"
 # master killed takes its workers and writer with it (PDEATHSIG) and is
 # started again as it was; every 303 is stored throughout
 cp "/proc/$MASTER/cmdline" "$T/cmdline"
-sockgrp=$(stat -c %G "$KAA_TMP/run/kaa-fcgi.sock")
+sockgrp=$(stat -c %G "$KAA_SOCK")
 # the master again, with the arguments run.sh gave it (any of them may hold
 # spaces), its output to the same log
 restart() {
@@ -120,7 +120,7 @@ for round in 1 2; do
 	rm -f "$KAA_TMP/run/kaa-fcgi.pid"
 	restart
 	i=0; while [ ! -s "$KAA_TMP/run/kaa-fcgi.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	chgrp "$sockgrp" "$KAA_TMP/run/kaa-fcgi.sock" 2> /dev/null
+	chgrp "$sockgrp" "$KAA_SOCK" 2> /dev/null
 	MASTER=$(cat "$KAA_TMP/run/kaa-fcgi.pid")
 	sleep 1
 done

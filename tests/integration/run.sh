@@ -165,6 +165,15 @@ check "a bot that fills in the hidden field gets a thank-you page (200)" sh -c \
 	"test '$(status trap)' = 200 && grep -q 'Tack! Vi har tagit emot dina svar.' '$T/trap.b'"
 check "... and nothing is stored" test "$(rows)" = "$before"
 
+# --- the socket: in a directory of its own, for nginx's group alone
+sockdir=$(dirname "$KAA_SOCK")
+if [ "$(id -u)" = 0 ]; then
+	check "the socket's directory is nginx's group's alone (0750 root:$(stat -c %G "$sockdir"))" \
+		test "$(stat -c %a:%U "$sockdir")" = 750:root -a "$(stat -c %G "$sockdir")" = "$(id -gn nobody)"
+else
+	check "the socket's directory is ours alone (0700)" test "$(stat -c %a "$sockdir")" = 700
+fi
+
 # --- confinement (include/confine.h): every worker and the writer run under
 # a seccomp filter with no_new_privs; a build with SECCOMP=0 says so
 master=$(cat "$KAA_TMP/run/kaa-fcgi.pid")
@@ -189,7 +198,7 @@ post crash "$VALID"
 check "service answers after a worker was killed" test "$(status crash)" = 303
 
 # --- hostile FastCGI clients past nginx: cut-off bodies, stalls, log forging
-python3 tests/integration/fcgi_hostile.py "$KAA_TMP/run/kaa-fcgi.sock" "$KAA_INBOX" \
+python3 tests/integration/fcgi_hostile.py "$KAA_SOCK" "$KAA_INBOX" \
 	/e-tjanst/exempelkommun/sysselsattning 2 > "$T/hostile" 2>&1
 sed 's/^/    /' "$T/hostile"
 check "hostile FastCGI clients are handled" grep -q 'hostile: all passed' "$T/hostile"
@@ -243,7 +252,7 @@ check "logs hold no name, personnummer or e-mail" sh -c \
 
 # --- stopping: requests on their way are answered, a silent client cannot
 # hold the stop (this stops the server's kaa-fcgi; nginx stops below)
-python3 tests/integration/fcgi_stop.py "$KAA_TMP/run/kaa-fcgi.sock" \
+python3 tests/integration/fcgi_stop.py "$KAA_SOCK" \
 	"$(cat "$KAA_TMP/run/kaa-fcgi.pid")" /e-tjanst/exempelkommun/sysselsattning 2 \
 	> "$T/stop" 2>&1
 sed 's/^/    /' "$T/stop"

@@ -5,7 +5,8 @@
 # loopback port, and arranges for everything to stop and be removed when the
 # calling script exits, whether it passes, fails or is interrupted.
 # Exports: KAA_URL KAA_FORM_URL KAA_SITE_DIR KAA_TMP KAA_CONF KAA_INBOX
-#          KAA_SECRET KAA_PASSPHRASE KAA_TEST_PNR (a youth aged 17 today)
+#          KAA_SECRET KAA_PASSPHRASE KAA_SOCK (kaa-fcgi's socket)
+#          KAA_TEST_PNR (a youth aged 17 today)
 #          KAA_OLD_PNR (someone aged 22 today)
 
 KAA_TOP=${KAA_TOP:-$(pwd)}
@@ -52,10 +53,11 @@ kaa_server_start() {
 		sh "$KAA_TOP/scripts/run.sh" start "$KAA_CONF" || return 1
 	KAA_URL=http://127.0.0.1:$port
 	KAA_FORM_URL=$KAA_URL/e-tjanst/exempelkommun/sysselsattning
+	KAA_SOCK=$(cat "$KAA_TMP/run/socket")
 	KAA_TEST_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 17)
 	KAA_OLD_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 22)
 	export KAA_URL KAA_FORM_URL KAA_SITE_DIR KAA_TMP KAA_CONF KAA_INBOX \
-		KAA_TEST_PNR KAA_OLD_PNR
+		KAA_TEST_PNR KAA_OLD_PNR KAA_SOCK
 }
 
 # kaa_region_start: the demo region (conf/exempelregionen.ini) with its three
@@ -103,8 +105,9 @@ kaa_region_start() {
 	KAA_INBOX=$KAA_TMP/exempelkommun/inbox.sqlite
 	KAA_SECRET=$KAA_TMP/exempelkommun/keys/c1.secret
 	KAA_FORM_URL=$KAA_URL/e-tjanst/exempelkommun/sysselsattning
+	KAA_SOCK=$(cat "$KAA_TMP/run/socket")
 	KAA_TEST_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 17)
 	KAA_OLD_PNR=$(python3 "$KAA_TOP/tests/lib/pick-pnr.py" 22)
 	export KAA_URL KAA_TMP KAA_REGION KAA_SCHOOL_URL KAA_CONF KAA_SITE_DIR \
-		KAA_INBOX KAA_SECRET KAA_FORM_URL KAA_TEST_PNR KAA_OLD_PNR
+		KAA_INBOX KAA_SECRET KAA_FORM_URL KAA_TEST_PNR KAA_OLD_PNR KAA_SOCK
 }
