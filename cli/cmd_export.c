@@ -258,22 +258,15 @@ static void report(struct export *x, const struct archive_record *r,
 	fprintf(stderr, _(": not exported: %s\n"), _(why));
 }
 
-static int export_record(const struct archive_record *r, void *arg)
+/* Writes the opened record plain (len bytes) of r: what export does once a
+ * key has opened it (also the fuzz target's entry, tests/fuzz). */
+static void export_plain(struct export *x, const struct archive_record *r,
+    const char *plain, size_t len)
 {
-	struct export *x = arg;
 	const struct form_spec *spec = form_find(r->entry.kind);
+	json_t *rec = json_loadb(plain, len, 0, NULL), *obj;
 	const char *why;
-	json_t *rec, *obj;
-	int rc;
 
-	cli_progress_step(&x->progress);
-	if ((rc = inbox_entry_open_buf(&r->entry, x->sk, &x->plain)) != KEY_OK) {
-		report(x, r, rc == KEY_ENOTFORME ? N_("not sealed to your key") : key_strerror(rc));
-		x->skipped++;
-		return 0;
-	}
-	rec = json_loadb(x->plain.p, x->plain.len, 0, NULL);
-	key_plain_buf_set_len(&x->plain, 0);
 	if ((why = refused(r, spec, rec)) != NULL) {
 		report(x, r, why);
 		x->skipped++;
@@ -289,6 +282,21 @@ static int export_record(const struct archive_record *r, void *arg)
 		json_decref(obj);
 	}
 	json_decref(rec);
+}
+
+static int export_record(const struct archive_record *r, void *arg)
+{
+	struct export *x = arg;
+	int rc;
+
+	cli_progress_step(&x->progress);
+	if ((rc = inbox_entry_open_buf(&r->entry, x->sk, &x->plain)) != KEY_OK) {
+		report(x, r, rc == KEY_ENOTFORME ? N_("not sealed to your key") : key_strerror(rc));
+		x->skipped++;
+		return 0;
+	}
+	export_plain(x, r, x->plain.p, x->plain.len);
+	key_plain_buf_set_len(&x->plain, 0);
 	return x->failed;
 }
 

@@ -231,22 +231,18 @@ static int misrouted(const struct cli_opts *o, const struct inbox_entry *e,
 	return 1;
 }
 
-static int show_entry(const struct cli_opts *o, const struct inbox_entry *e,
-    const struct key_secret *sk)
+/* Shows the opened record plain (len bytes) of e: what show does once a
+ * key has opened it (also the fuzz target's entry, tests/fuzz). */
+static int show_plain(const struct cli_opts *o, const struct inbox_entry *e,
+    const char *plain, size_t len)
 {
 	struct form_spec *copy;
 	const struct form_spec *spec;
 	json_error_t jerr;
 	json_t *rec;
 	const char *form;
-	char *plain;
-	size_t len;
-	int rc;
+	int rc = 0;
 
-	if ((rc = inbox_entry_open(e, sk, &plain, &len)) != KEY_OK) {
-		report_closed(e, sk, rc);
-		return 1;
-	}
 	rec = json_loadb(plain, len, 0, &jerr);
 	form = json_string_value(json_object_get(rec, "form"));
 	if (rec == NULL || form == NULL || strcmp(form, e->kind) != 0) {
@@ -264,6 +260,21 @@ static int show_entry(const struct cli_opts *o, const struct inbox_entry *e,
 		form_spec_free(copy);
 	}
 	json_decref(rec);
+	return rc;
+}
+
+static int show_entry(const struct cli_opts *o, const struct inbox_entry *e,
+    const struct key_secret *sk)
+{
+	char *plain;
+	size_t len;
+	int rc;
+
+	if ((rc = inbox_entry_open(e, sk, &plain, &len)) != KEY_OK) {
+		report_closed(e, sk, rc);
+		return 1;
+	}
+	rc = show_plain(o, e, plain, len);
 	key_plain_free(plain);
 	return rc;
 }

@@ -52,29 +52,12 @@ static long csv_cells(const char *s, size_t n)
 	}
 }
 
-/* export_record() after inbox_entry_open_buf. */
+/* export_record() after inbox_entry_open_buf: cmd_export.c's own
+ * export_plain. */
 static void exported(struct export *x, const struct archive_record *r,
     const uint8_t *data, size_t size)
 {
-	const struct form_spec *spec = form_find(r->entry.kind);
-	json_t *rec = json_loadb((const char *)data, size, 0, NULL), *obj;
-	const char *why;
-
-	if ((why = refused(r, spec, rec)) != NULL) {
-		report(x, r, why);
-		x->skipped++;
-	} else if ((obj = row_object(x, r, json_object_get(rec, "fields"))) == NULL)
-		x->failed = 1;
-	else {
-		if (x->o->format == CLI_EXPORT_JSON)
-			x->failed = fputs(x->rows > 0 ? ",\n" : "\n", x->out) == EOF ||
-			    cli_json_put(x->out, obj, JSON_PRESERVE_ORDER) != 0;
-		else
-			x->failed = put_csv(x, spec, obj) != 0;
-		x->rows++;
-		json_decref(obj);
-	}
-	json_decref(rec);
+	export_plain(x, r, (const char *)data, size);
 }
 
 static void export(struct export *x, const struct archive_record *r,

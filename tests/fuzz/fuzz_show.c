@@ -16,29 +16,11 @@
 
 static struct conf rec_conf = { .id = "exempelkommun", .name = "Exempelkommun" };
 
-/* show_entry() after inbox_entry_open. */
+/* show_entry() after inbox_entry_open: cmd_show.c's own show_plain. */
 static void shown(const struct cli_opts *o, const struct inbox_entry *e,
     const uint8_t *data, size_t size)
 {
-	json_t *rec = json_loadb((const char *)data, size, 0, NULL);
-	const char *form = json_string_value(json_object_get(rec, "form"));
-	const struct form_spec *spec;
-	struct form_spec *copy;
-
-	if (rec == NULL || form == NULL || strcmp(form, e->kind) != 0) {
-		fputs(CLI_NAME ": ", stderr);
-		cli_put_meta(stderr, e->ref, cli_valid_ref);
-		fputs(_(": the record is damaged\n"), stderr);
-	} else {
-		spec = entry_form(o, e->kind, &copy);
-		if (o->json)
-			(void)print_json(spec, rec);
-		else
-			print_record(e, spec, rec);
-		(void)misrouted(o, e, spec, rec);
-		form_spec_free(copy);
-	}
-	json_decref(rec);
+	(void)show_plain(o, e, (const char *)data, size);
 }
 
 static void show(const struct inbox_entry *e, const uint8_t *data,

@@ -142,9 +142,9 @@ run_fuzzer() {
 	[ -f "$HERE/$1.dict" ] && dict="-dict=$HERE/$1.dict"
 	mkdir -p "$OUT/found/$1"
 	# shellcheck disable=SC2086
-	(cd "$OUT" && "$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+	"$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix="$OUT/crashes/$1-" $dict \
-	    "$OUT/found/$1" "$HERE/corpus/$1") >> "$log" 2>&1
+	    "$OUT/found/$1" "$HERE/corpus/$1" >> "$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
