@@ -24,14 +24,12 @@ int confine_enabled(void)
 #include <seccomp.h>
 #include <stddef.h>
 
-/* Both roles: their sockets, SQLite on the inbox files (it may checkpoint
- * and remove the WAL when it closes the last connection), memory, time,
+/* Both roles: their sockets, SQLite on the inbox files, memory, time,
  * randomness, signals they keep blocked, and ending. */
 static const char *const common[] = {
 	"read", "write", "pread64", "pwrite64", "readv", "writev", "close",
-	"openat", "newfstatat", "fstat", "lseek", "fcntl", "fsync", "fdatasync",
-	"ftruncate", "unlink", "readlink", "fchown", "geteuid", "getuid",
-	"statfs", "fstatfs",
+	"openat", "newfstatat", "fstat", "lseek", "fcntl", "ftruncate",
+	"readlink", "getcwd", "fchown", "geteuid", "getuid",
 	"getpid", "getppid", "gettid", "poll", "ppoll", "select", "pselect6",
 	"recvfrom", "recvmsg", "sendto", "sendmsg", "shutdown", "getrandom",
 	"brk", "mmap", "munmap", "mremap", "madvise", "mprotect",
@@ -39,12 +37,15 @@ static const char *const common[] = {
 	"rt_sigprocmask", "rt_sigpending", "rt_sigreturn", "restart_syscall",
 	"futex", "exit", "exit_group",
 };
-/* A worker takes connections and sets their timeouts. */
+/* A worker takes connections and sets their timeouts; it reads the inboxes
+ * (receipts), never removes or syncs a file. */
 static const char *const worker_only[] = { "accept", "accept4", "setsockopt" };
 /* The writer starts its lanes: threads only (clone with CLONE_THREAD,
- * below), and what a new thread sets up. */
+ * below), and what a new thread sets up; it commits (fsync), looks at the
+ * room left (statfs), and SQLite removes the WAL when it closes. */
 static const char *const writer_only[] = {
 	"set_robust_list", "rseq", "signalfd4", "sched_yield", "prlimit64",
+	"fsync", "fdatasync", "unlink", "statfs", "fstatfs",
 };
 /* Never: the end of the process, not an error to handle. */
 static const char *const fatal[] = {

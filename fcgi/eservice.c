@@ -337,7 +337,7 @@ static void receipt_page(const struct es_mount *m, struct es_response *r,
 	    inbox_ref_parse(raw, ref) == 0 &&
 	    (to = mount_to(m, query_value(query, "kommun", id, sizeof(id)) == 0 ?
 	    id : NULL)) != NULL &&
-	    (rc = open_inbox(to, 0)) == INBOX_OK &&
+	    (rc = open_inbox(to, INBOX_READONLY)) == INBOX_OK &&
 	    (rc = inbox_lookup(to->ib, ref, &meta)) == INBOX_OK &&
 	    (spec = mount_form(m, meta.kind)) == NULL)
 		rc = INBOX_ENOTFOUND;
@@ -386,7 +386,8 @@ static int content_type_ok(const char *ct)
  * path is no longer the one open (moved or replaced): writing on into a
  * moved file would put submissions where nobody looks. Only a writer
  * (flags INBOX_CREATE) makes a missing file: a receipt looked up in a new
- * empty file would say "no such receipt" for one that exists. */
+ * empty file would say "no such receipt" for one that exists. Receipts
+ * read (INBOX_READONLY). */
 static int open_inbox(struct es_site *s, int flags)
 {
 	if (s->ib != NULL && !inbox_is_current(s->ib)) {

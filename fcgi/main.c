@@ -103,6 +103,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The configurations by absolute paths: the paths inside them are resolved
+ * against their directory, and a relative inbox path would be opened
+ * against the working directory, which a confined process cannot even ask
+ * for (getcwd). The copies live as long as the process. */
+static void absolute_confs(struct options *o)
+{
+	char *abs;
+	int i;
+
+	for (i = 0; i < o->nconfs; i++)
+		if ((abs = realpath(o->confs[i], NULL)) != NULL)
+			o->confs[i] = abs;
+}
+
 static int load_service(const struct options *o, struct es_service *svc)
 {
 	struct es_loaderr err;
@@ -338,9 +352,21 @@ static int read_request(FCGX_Request *rq, int fd)
 {
 	rq->ipcFd = fd;
 	rq->keepConnection = 1;
+	rq->detached = 1;      /* see finish_request */
 	if (FCGX_Accept_r(rq) < 0)
 		return -1;     /* cut short, stalled or not FastCGI: closed */
 	return 0;
+}
+
+/* Ends the request and closes its connection at once. libfcgi would
+ * otherwise shut the connection and read from it for as long as bytes keep
+ * coming, 2 s at a time: a client trickling a byte a second would hold the
+ * worker for ever. A detached request's connection is simply closed (and
+ * libfcgi clears the mark, so it is set before each close). */
+static void finish_request(FCGX_Request *rq)
+{
+	rq->detached = 1;
+	FCGX_Finish_r(rq);
 }
 
 static int worker(int sock, struct es_service *svc, int timeout)
@@ -398,7 +424,7 @@ static int worker(int sock, struct es_service *svc, int timeout)
 		if (read_request(&rq, fd) != 0)
 			continue;
 		serve(&rq, svc, &resp, body);
-		FCGX_Finish_r(&rq);
+		finish_request(&rq);
 		/* a connection the web server asked to keep: we take one
 		 * request a connection (nginx's default) */
 		if (rq.ipcFd >= 0) {
@@ -539,7 +565,7 @@ static void supervise(const struct options *o, int sock,
 	pid_t pids[MAX_WORKERS], wpid, pid;
 	sigset_t block, wait_mask;
 	time_t wborn;
-	int i, status;
+	int i, born, status;
 
 	stop_signals(&block);
 	sigaddset(&block, SIGCHLD);
@@ -567,9 +593,12 @@ static void supervise(const struct options *o, int sock,
 			wborn = time(NULL);
 			wpid = spawn_writer(sock, svc);
 		}
-		for (i = 0; i < o->workers; i++)
+		/* no fork storm if workers keep dying: a second between
+		 * rounds of new ones */
+		for (i = 0, born = 0; i < o->workers; i++)
 			if (pids[i] <= 0) {
-				sleep(1);   /* no fork storm if workers die at once */
+				if (born++ == 0)
+					sleep(1);
 				pids[i] = spawn(sock, svc, o->timeout, i);
 			}
 		if (wpid > 0)
@@ -649,6 +678,7 @@ int main(int argc, char **argv)
 	/* The inboxes (made at load) and their WAL files: not for other users
 	 * to read. */
 	umask(027);
+	absolute_confs(&o);
 	if (load_service(&o, &svc) != 0)
 		return 1;
 	if (wr_link_open(&link_, o.workers, o.busy_ms) != 0) {

@@ -254,7 +254,7 @@ static void lane_commit(struct lane *ln, struct job *list)
 	const struct inbox_row *rows[WR_BATCH_MAX];
 	struct job *live[WR_BATCH_MAX], *j, *next;
 	int rc[WR_BATCH_MAX], err = INBOX_OK;
-	long long now = now_ms();
+	long long now = now_ms(), first = 0;
 	size_t i, n = 0, bytes = 0;
 
 	for (j = list; j != NULL; j = j->next) {
@@ -263,12 +263,19 @@ static void lane_commit(struct lane *ln, struct job *list)
 			live[n] = j;
 			rows[n++] = &j->row;
 			bytes += j->row.sealed_len;
+			if (first == 0 || j->deadline < first)
+				first = j->deadline;
 		}
 	}
 	if (n > 0 && nearly_full(ln->t->path, bytes))
 		err = INBOX_EFULL;
-	else if (n > 0 && (err = lane_open(ln)) == INBOX_OK)
+	else if (n > 0 && (err = lane_open(ln)) == INBOX_OK) {
+		/* wait for the lock no longer than the first worker waits
+		 * for us: a batch is not committed after its workers have
+		 * answered 503 (a margin for the INSERTs and the fsync) */
+		inbox_set_busy(ln->ib, first - now > 100 ? (int)(first - now - 50) : 50);
 		err = inbox_insert(ln->ib, rows, n, rc);
+	}
 	if (err == INBOX_EIO || err == INBOX_ESCHEMA || err == INBOX_EOPEN) {
 		inbox_close(ln->ib);   /* start afresh next time */
 		ln->ib = NULL;
@@ -286,6 +293,9 @@ static void *lane_main(void *arg)
 	struct lane *ln = arg;
 	struct job *batch;
 
+	/* open now, not at the first row: receipts read the inbox beside us
+	 * (its WAL index must be there) */
+	lane_open(ln);
 	while ((batch = lane_take(ln)) != NULL)
 		lane_commit(ln, batch);
 	inbox_close(ln->ib);
@@ -324,7 +334,7 @@ static int receive_one(int fd, struct lane *lanes, size_t nlanes)
 	j = calloc(1, sizeof(*j));
 	if (j == NULL || (size_t)len < sizeof(q) || body > WR_SEALED_MAX ||
 	    (j->row.sealed = malloc(body > 0 ? body : 1)) == NULL) {
-		recv(fd, &q, 0, MSG_DONTWAIT);      /* drop it: the worker's wait ends */
+		recv(fd, &q, 0, MSG_DONTWAIT);      /* drop it: its worker's wait runs out */
 		free(j);
 		return 1;
 	}

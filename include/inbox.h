@@ -96,6 +96,8 @@ struct inbox_entry {
 /* Opens (or with INBOX_CREATE creates) the inbox at path. busy_ms is how long
  * a writer waits for the lock (0: default 5000). *out freed by inbox_close. */
 int inbox_open(const char *path, int flags, int busy_ms, inbox **out);
+/* How long from now on a write waits for the lock (0: default 5000). */
+void inbox_set_busy(inbox *ib, int busy_ms);
 void inbox_close(inbox *ib);
 
 /* Seals plain (len bytes) as an envelope to every key of ks (format 2) and

@@ -835,6 +835,10 @@ static int summary_pair(struct form_data *d, const char *p, size_t n)
 	char *val, *c;
 	int rc, i = decode_pair(d->spec, p, n, &val, &rc);
 
+	if (i == TRAP) {
+		wipe_free_str(val);
+		return FORM_OK;
+	}
 	if (i < 0)
 		return rc;
 	if (!d->spec->fields[i].receipt || d->value[i] != NULL) {

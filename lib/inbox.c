@@ -303,6 +303,11 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 	return INBOX_OK;
 }
 
+void inbox_set_busy(inbox *ib, int busy_ms)
+{
+	ib->busy_ms = busy_ms > 0 ? busy_ms : 5000;
+}
+
 int inbox_is_current(const inbox *ib)
 {
 	struct stat st;
@@ -426,7 +431,10 @@ static int insert_row(inbox *ib, const struct inbox_row *r)
 	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_DONE)
 		return INBOX_OK;
-	return (rc & 0xff) == SQLITE_CONSTRAINT ? INBOX_ETAKEN : map_rc(rc);
+	/* only the reference's UNIQUE: another constraint is not fixed by a
+	 * new reference */
+	return sqlite3_extended_errcode(ib->db) == SQLITE_CONSTRAINT_UNIQUE ?
+	    INBOX_ETAKEN : map_rc(rc);
 }
 
 int inbox_insert(inbox *ib, const struct inbox_row *const *rows, size_t n,

@@ -67,6 +67,14 @@ done
 check "the region's school form answers 200" status_is 200 \
 	"$url$(sed -n 's/^school *= *//p' "$clone/conf/exempelkommun.ini")" 'name="hemkommun"'
 check "a missing page answers the Swedish 404" status_is 404 "$url/finns-inte/" 'lang="sv"'
+# A submission, as make run starts kaa-fcgi (a relative configuration path):
+# stored, and its receipt shows
+pnr=$(python3 tests/lib/pick-pnr.py 17)
+loc=$(curl -s -o /dev/null -D - --max-time 10 -H 'Content-Type: application/x-www-form-urlencoded' \
+	--data-binary "namn=Var+Som+Helst&personnummer=$pnr&telefon=070-123+45+67&gymnasium=avbrott&sysselsattning=arbetar&kontakt=sms" \
+	"$form" | tr -d '\r' | sed -n 's/^Location: //p')
+check "a submission is stored: 303 to its receipt" test -n "$loc"
+check "... and the receipt answers 200" status_is 200 "$url$loc" 'Tack'
 
 # gzip: static pages and assets, never kaa-fcgi's pages (BREACH).
 # gzipped URL: true when the answer to Accept-Encoding: gzip is gzip,

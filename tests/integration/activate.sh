@@ -46,6 +46,21 @@ s = connect(sys.argv[1], {"REQUEST_METHOD": "GET", "DOCUMENT_URI": "/e-tjanst/ex
 print(status_of(s))
 EOF
 check "the form is served on systemd's socket (200)" grep -qx 200 "$T/out"
+pnr=$(python3 tests/lib/pick-pnr.py 17)
+python3 - "$T/sock" "$pnr" > "$T/post" 2>&1 <<'EOF'
+import sys
+sys.path.insert(0, "tests/integration")
+from fcgi_client import connect, record, status_of
+body = ("namn=Aktiv+Testsson&personnummer=%s&telefon=070-123+45+67&gymnasium=avbrott"
+        "&sysselsattning=arbetar&kontakt=sms" % sys.argv[2]).encode()
+s = connect(sys.argv[1], {"REQUEST_METHOD": "POST",
+    "DOCUMENT_URI": "/e-tjanst/exempelkommun/sysselsattning",
+    "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body))})
+s.sendall(record(5, body) + record(5))
+print(status_of(s))
+EOF
+check "a submission on systemd's socket is stored (303)" sh -c \
+	"grep -qx 303 '$T/post' && test \"\$(sqlite3 '$T/inbox.sqlite' 'SELECT count(*) FROM submission')\" = 1"
 check "kaa-fcgi says where it listens" grep -q "listening on systemd's socket" "$T/log"
 kill -TERM "$pid"
 t0=$(date +%s)

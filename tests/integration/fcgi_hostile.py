@@ -83,6 +83,36 @@ def ended(h):
         h.close()
 check("... and each of their connections ends", all([ended(h) for h in halves]))
 
+# Clients that, once answered, keep trickling bytes (libfcgi, closing, would
+# read them for as long as they come): one for every worker; a new request
+# is still served at once.
+import threading
+stop_trickle = threading.Event()
+def trickle(s):
+    try:
+        s.recv(8)                     # the answer has begun: the worker is closing
+        while not stop_trickle.is_set():
+            s.sendall(b"x")
+            time.sleep(0.5)
+    except OSError:                   # closed on us: what should happen
+        return
+tricklers = []
+for _ in range(3):
+    s = fcgi_client.connect(SOCK, {"REQUEST_METHOD": "GET", "DOCUMENT_URI": FORM}, TIMEOUT * 3 + 5)
+    t = threading.Thread(target=trickle, args=(s,), daemon=True)
+    t.start()
+    tricklers.append((s, t))
+time.sleep(1)
+t0 = time.time()
+code = status_of(connect({"REQUEST_METHOD": "GET", "DOCUMENT_URI": FORM}))
+waited = time.time() - t0
+stop_trickle.set()
+for s, t in tricklers:
+    t.join()
+    s.close()
+check(f"a request is served while 3 answered clients trickle bytes (after {waited:.1f} s)",
+      code == 200 and waited < TIMEOUT + 3)
+
 # A newline in the path must not forge a log line.
 status_of(connect({"REQUEST_METHOD": "GET", "DOCUMENT_URI": FORM + "\nkaa-fcgi[1]: forged"}))
 print(f"hostile: {'all passed' if failed == 0 else str(failed) + ' failed'}")

@@ -4,6 +4,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -566,6 +569,49 @@ START_TEST(insert_batch)
 }
 END_TEST
 
+/* A commit that fails half-way (here the file may not grow: writes fail as
+ * on a full disk) stores none of its batch, and the file is whole. */
+START_TEST(insert_batch_fails_whole)
+{
+	enum { N = 6 };
+	static char big[64 << 10];
+	struct inbox_row row[N];
+	const struct inbox_row *rows[N];
+	struct rlimit small;
+	struct stat st;
+	int rc[N], status;
+	size_t i;
+	pid_t pid;
+	inbox *ib;
+
+	memset(big, 'x', sizeof(big) - 1);
+	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
+	inbox_close(ib);
+	ck_assert_int_eq(stat(db, &st), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* in a child: the limit must not outlive the test */
+		signal(SIGXFSZ, SIG_IGN);
+		small.rlim_cur = small.rlim_max = (rlim_t)st.st_size + (64 << 10);
+		if (inbox_open(db, 0, 0, &ib) != INBOX_OK)
+			_exit(2);
+		for (i = 0; i < N; i++) {
+			if (inbox_seal(&ks, "sysselsattning", big, strlen(big), &row[i]) != INBOX_OK)
+				_exit(3);
+			rows[i] = &row[i];
+		}
+		setrlimit(RLIMIT_FSIZE, &small);
+		_exit(inbox_insert(ib, rows, N, rc) == INBOX_OK ? 1 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM submission"), 0);
+	ck_assert_int_eq(inbox_open(db, INBOX_READONLY, 0, &ib), INBOX_OK);
+	inbox_close(ib);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("inbox");
@@ -587,6 +633,7 @@ int main(void)
 	tcase_add_loop_test(tc, altered_refused, 0, sizeof(altered) / sizeof(altered[0]));
 	tcase_add_test(tc, huge_row_refused);
 	tcase_add_test(tc, insert_batch);
+	tcase_add_test(tc, insert_batch_fails_whole);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
 }
