@@ -508,9 +508,19 @@ static void trap_page(struct es_site *s, struct es_response *r,
 	buf_free(&b);
 }
 
+/* The length of the host at the start of s (an IPv6 address in brackets
+ * whole); s + that length is then "" or ":port". */
+static size_t host_len(const char *s)
+{
+	const char *end = *s == '[' ? strchr(s, ']') : NULL;
+
+	return end != NULL ? (size_t)(end - s + 1) : strcspn(s, ":");
+}
+
 int es_cross_site(const struct es_request *req)
 {
-	const char *h;
+	const char *h, *port;
+	size_t n;
 
 	if (req->fetch_site != NULL)
 		return strcmp(req->fetch_site, "same-origin") != 0 &&
@@ -519,7 +529,13 @@ int es_cross_site(const struct es_request *req)
 		return 0;
 	if ((h = strstr(req->origin, "://")) == NULL || req->host == NULL)
 		return 1;
-	return strcasecmp(h + 3, req->host) != 0;
+	h += 3;
+	n = host_len(h);
+	if (n != host_len(req->host) || strncasecmp(h, req->host, n) != 0)
+		return 1;
+	port = h[n] == ':' ? h + n + 1 :
+	    strncmp(req->origin, "https://", 8) == 0 ? "443" : "80";
+	return req->port != NULL && strcmp(port, req->port) != 0;
 }
 
 static void submit(const struct es_mount *m, const struct es_request *req,

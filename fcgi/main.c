@@ -235,6 +235,7 @@ static void serve(FCGX_Request *rq, struct es_service *svc,
 	req.query = FCGX_GetParam("QUERY_STRING", rq->envp);
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", rq->envp);
 	req.host = FCGX_GetParam("HTTP_HOST", rq->envp);
+	req.port = FCGX_GetParam("SERVER_PORT", rq->envp);
 	req.origin = FCGX_GetParam("HTTP_ORIGIN", rq->envp);
 	req.fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", rq->envp);
 	req.today = pnr_today();

@@ -49,7 +49,8 @@ struct es_request {
 	struct pnr_date today;
 	/* where the browser says the request comes from (NULL if absent):
 	 * a POST from another site is refused (see es_cross_site) */
-	const char *host;            /* Host */
+	const char *host;            /* Host (nginx passes it without the port) */
+	const char *port;            /* the port the request came to */
 	const char *origin;          /* Origin */
 	const char *fetch_site;      /* Sec-Fetch-Site */
 };
@@ -134,7 +135,8 @@ void es_handle(struct es_service *svc, const struct es_request *req,
 
 /* 1 if a browser says the request comes from another site: Sec-Fetch-Site
  * other than same-origin or none (typed or bookmarked), or an Origin whose
- * host is not the Host asked for ("null" included). A request with
+ * host is not the Host asked for, or whose port (the scheme's if none) is
+ * not the port the request came to ("null" included). A request with
  * neither (not a browser, or an old one) is not refused for it. */
 int es_cross_site(const struct es_request *req);
 

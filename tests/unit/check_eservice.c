@@ -120,20 +120,28 @@ END_TEST
  * refused with 403 and nothing stored; our own, or no word at all (not a
  * browser), goes on. */
 static const struct {
-	const char *host, *origin, *fetch_site;
+	const char *host, *port, *origin, *fetch_site;
 	int         status;
 } origins[] = {
-	{ "kaa.testkommun.se", NULL, NULL, 303 },
-	{ "kaa.testkommun.se", "https://kaa.testkommun.se", NULL, 303 },
-	{ "127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin", 303 },
-	{ "kaa.testkommun.se", NULL, "none", 303 },
-	{ "kaa.testkommun.se", "https://KAA.testkommun.se", NULL, 303 },
-	{ "kaa.testkommun.se", "https://evil.example", NULL, 403 },
-	{ "kaa.testkommun.se", "https://kaa.testkommun.se.evil.example", NULL, 403 },
-	{ "kaa.testkommun.se", "null", NULL, 403 },
-	{ NULL, "https://kaa.testkommun.se", NULL, 403 },
-	{ "kaa.testkommun.se", "https://kaa.testkommun.se", "cross-site", 403 },
-	{ "kaa.testkommun.se", NULL, "same-site", 403 },
+	{ "kaa.testkommun.se", "443", NULL, NULL, 303 },
+	{ "kaa.testkommun.se", "443", "https://kaa.testkommun.se", NULL, 303 },
+	/* nginx (Debian's fastcgi_params) passes Host without its port */
+	{ "127.0.0.1", "8080", "http://127.0.0.1:8080", NULL, 303 },
+	{ "127.0.0.1", "8080", "http://127.0.0.1:8080", "same-origin", 303 },
+	{ "kaa.testkommun.se", "80", "http://kaa.testkommun.se", NULL, 303 },
+	{ "[::1]", "8080", "http://[::1]:8080", NULL, 303 },
+	{ "kaa.testkommun.se", "443", NULL, "none", 303 },
+	{ "kaa.testkommun.se", "443", "https://KAA.testkommun.se", NULL, 303 },
+	{ "kaa.testkommun.se", "443", "https://evil.example", NULL, 403 },
+	{ "kaa.testkommun.se", "443", "https://kaa.testkommun.se.evil.example", NULL, 403 },
+	{ "kaa.testkommun.se", "443", "https://kaa.testkommun", NULL, 403 },
+	{ "127.0.0.1", "8080", "http://127.0.0.1:9999", NULL, 403 },
+	{ "kaa.testkommun.se", "443", "http://kaa.testkommun.se", NULL, 403 },
+	{ "[::1]", "8080", "http://[::2]:8080", NULL, 403 },
+	{ "kaa.testkommun.se", "443", "null", NULL, 403 },
+	{ NULL, "443", "https://kaa.testkommun.se", NULL, 403 },
+	{ "kaa.testkommun.se", "443", "https://kaa.testkommun.se", "cross-site", 403 },
+	{ "kaa.testkommun.se", "443", NULL, "same-site", 403 },
 };
 
 START_TEST(cross_site_refused)
@@ -142,7 +150,8 @@ START_TEST(cross_site_refused)
 		.method = "POST", .path = FORM,
 		.content_type = "application/x-www-form-urlencoded", .body = YOUTH,
 		.body_len = strlen(YOUTH), .today = today,
-		.host = origins[_i].host, .origin = origins[_i].origin,
+		.host = origins[_i].host, .port = origins[_i].port,
+		.origin = origins[_i].origin,
 		.fetch_site = origins[_i].fetch_site,
 	};
 	int before = count_rows();
