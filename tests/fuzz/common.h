@@ -64,6 +64,23 @@ static inline void fuzz_write_file(const char *name, const uint8_t *data,
 }
 
 /* Removes dir/name and SQLite's companions (-wal, -shm, -journal). */
+/* The file at path still holds exactly data (size bytes): what a read-only
+ * open must leave behind. */
+static inline void fuzz_check_unchanged(const char *path, const uint8_t *data,
+    size_t size)
+{
+	uint8_t *after = malloc(size + 1);
+	FILE *f;
+	size_t n;
+
+	FUZZ_CHECK(after != NULL && (f = fopen(path, "rb")) != NULL, "read back");
+	n = fread(after, 1, size + 1, f);
+	fclose(f);
+	FUZZ_CHECK(n == size && (size == 0 || memcmp(after, data, size) == 0),
+	    "a read-only open leaves the file as it was");
+	free(after);
+}
+
 static inline void fuzz_remove_db(const char *path)
 {
 	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
