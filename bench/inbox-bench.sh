@@ -106,22 +106,13 @@ for c in c1 c2; do
 	"$KAA_INBOX" keygen --kdf interactive --secret "$K/$c.secret" --public "$K/$c.pub" \
 		>/dev/null || fail "keygen failed"
 done
-"$PY" - "$ROOT/tests/data/testpersonnummer.txt" "$W/records.tsv" "$N" "$MUNI" <<'EOF'
+PYTHONPATH=$HERE "$PY" - "$ROOT/tests/data/testpersonnummer.txt" "$W/records.tsv" "$N" "$MUNI" <<'EOF'
 import json, random, sys
+from names import FIRST, LAST, test_pnrs
 
 src, out, n, muni = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-with open(src) as f:
-    pnrs = [x.strip() for x in f if not x.startswith("#") and x.strip()]
+pnrs = test_pnrs(src)
 pnrs = [p for p in pnrs if "2006" <= p[:4] <= "2010"]
-FIRST = """Alva Elsa Maja Astrid Wilma Vera Ebba Alice Olivia Saga Selma Freja
-    Agnes Ella Lilly Stella Alma Signe Ines Nora Leah Tyra Ellen Sara Amira
-    Yasmin Fatima Hanna Ida Klara Noah William Hugo Liam Lucas Oliver Elias
-    Adam Alexander Oscar Vincent Nils Leo Viktor Ali Omar Mohammed Ibrahim
-    Yusuf Theo Isak Axel Emil Filip Arvid Sixten Malte Mio Otto""".split()
-LAST = """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson
-    Svensson Gustafsson Pettersson Jonsson Hansson Bengtsson Lindberg
-    Lindqvist Berg Lundgren Sandberg Ek Holm Nyström Åberg Öberg Hassan Ahmed
-    Nguyen Kowalski Rahimi Yilmaz Mäkinen Sjöberg""".split()
 SENT = [
     "Jag jobbar deltid på ett lager just nu men vill läsa klart gymnasiet.",
     "Det passar bäst att ni ringer efter klockan tre på eftermiddagen.",

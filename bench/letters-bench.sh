@@ -71,9 +71,10 @@ echo "# $(weasyprint --version) (python $("$PY" -c 'import platform; print(platf
 echo "# letters: --kind $KIND, template content/letters/$KIND.md, $(basename "$CONF"), dated $DATE; work dir on $(df -P "$W" | awk 'NR==2{print $1}') ($(findmnt -n -o FSTYPE -T "$W" 2>/dev/null || stat -f -c %T "$W"))"
 
 # --- the roster ----------------------------------------------------------
-"$PY" - "$ROOT/tests/data/testpersonnummer.txt" "$W/roster-$N_BIG.csv" \
+PYTHONPATH=$HERE "$PY" - "$ROOT/tests/data/testpersonnummer.txt" "$W/roster-$N_BIG.csv" \
 	"$N_BIG" "$DATE" <<'EOF'
 import datetime, random, sys
+from names import FIRST, LAST, test_pnrs
 
 src, out, n, date = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 day = datetime.date.fromisoformat(date)
@@ -84,20 +85,10 @@ def age(p):
     return day.year - int(p[:4]) - ((day.month, day.day) < born)
 
 
-with open(src) as f:
-    pnrs = [x.strip() for x in f if not x.startswith("#") and x.strip()]
+pnrs = test_pnrs(src)
 pnrs = [p for p in pnrs if 16 <= age(p) <= 19]
 if not pnrs:
     sys.exit("letters-bench: no test personnummer aged 16-19 on " + date)
-FIRST = """Alva Elsa Maja Astrid Wilma Vera Ebba Alice Olivia Saga Selma Freja
-    Agnes Ella Lilly Stella Alma Signe Ines Nora Leah Tyra Ellen Sara Amira
-    Yasmin Fatima Hanna Ida Klara Noah William Hugo Liam Lucas Oliver Elias
-    Adam Alexander Oscar Vincent Nils Leo Viktor Ali Omar Mohammed Ibrahim
-    Yusuf Theo Isak Axel Emil Filip Arvid Sixten Malte Mio Otto""".split()
-LAST = """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson
-    Svensson Gustafsson Pettersson Jonsson Hansson Bengtsson Lindberg
-    Lindqvist Berg Lundgren Sandberg Ek Holm Nyström Åberg Öberg Hassan Ahmed
-    Nguyen Kowalski Rahimi Yilmaz Mäkinen Sjöberg""".split()
 STREETS = ["Storgatan", "Kyrkogatan", "Skolgatan", "Björkvägen", "Ekvägen",
            "Tallvägen", "Ängsvägen", "Åsvägen", "Sjövägen", "Parkgatan",
            "Järnvägsgatan", "Nygatan", "Västra vägen", "Östra Långgatan",

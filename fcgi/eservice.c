@@ -382,23 +382,14 @@ static int content_type_ok(const char *ct)
 	    (ct[sizeof(want) - 1] == '\0' || ct[sizeof(want) - 1] == ';');
 }
 
-/* Opens the inbox on first use, and again if the file at the configured
- * path is no longer the one open (moved or replaced): writing on into a
- * moved file would put submissions where nobody looks. Only a writer
- * (flags INBOX_CREATE) makes a missing file: a receipt looked up in a new
- * empty file would say "no such receipt" for one that exists. Receipts
- * read (INBOX_READONLY). */
+/* The site's inbox, kept open (inbox_keep_open). Only a writer (flags
+ * INBOX_CREATE) makes a missing file: a receipt looked up in a new empty
+ * file would say "no such receipt" for one that exists. Receipts read
+ * (INBOX_READONLY). */
 static int open_inbox(struct es_site *s, int flags)
 {
-	if (s->ib != NULL && !inbox_is_current(s->ib)) {
-		inbox_close(s->ib);
-		s->ib = NULL;
-	}
-	if (s->ib == NULL)
-		return inbox_open(s->conf->inbox_path, flags, s->busy_ms, &s->ib);
-	return INBOX_OK;
+	return inbox_keep_open(&s->ib, s->conf->inbox_path, flags, s->busy_ms);
 }
-
 /* Stores one sealed row in this process: its own transaction. */
 static int store_here(struct es_site *s, const struct inbox_row *row)
 {

@@ -370,9 +370,10 @@ static void finish_request(FCGX_Request *rq)
 	FCGX_Finish_r(rq);
 }
 
-static int worker(int sock, struct es_service *svc, int timeout)
+static int worker(int sock, struct es_service *svc, int timeout, int slot)
 {
 	static const struct rlimit no_core = { 0, 0 };
+	static struct es_commit commit = { wr_commit, &link_ };
 	FCGX_Request rq;
 	struct es_response resp;
 	char *body = malloc(FORM_BODY_MAX + 1);
@@ -388,6 +389,9 @@ static int worker(int sock, struct es_service *svc, int timeout)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != master_pid)
 		return 1;
+	/* its own end of the link to the writer, which stores for it */
+	wr_link_keep(&link_, slot);
+	es_service_set_commit(svc, &commit);
 	stop_signals(&mask);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (body == NULL || not_listening < 0 ||
@@ -441,23 +445,6 @@ static int worker(int sock, struct es_service *svc, int timeout)
 
 /* The master keeps the stop signals blocked (see supervise), so a worker
  * is born with them blocked. */
-static pid_t spawn(int sock, struct es_service *svc, int timeout, int slot)
-{
-	static struct es_commit commit = { wr_commit, &link_ };
-	pid_t pid;
-
-	master_pid = getpid();
-	pid = fork();
-	if (pid == 0) {
-		wr_link_keep(&link_, slot);
-		es_service_set_commit(svc, &commit);
-		_exit(worker(sock, svc, timeout));
-	}
-	if (pid < 0)
-		fprintf(stderr, "kaa-fcgi: cannot start a worker: %s\n", strerror(errno));
-	return pid;
-}
-
 /* The writer: every municipality's inbox is a lane of its own. */
 static int writer(int sock, const struct es_service *svc)
 {
@@ -480,16 +467,17 @@ static int writer(int sock, const struct es_service *svc)
 	return wr_serve(&link_, t, svc->nsites);
 }
 
-static pid_t spawn_writer(int sock, const struct es_service *svc)
+/* A worker for slot (0 ..), or with slot -1 the writer. */
+static pid_t spawn(int sock, struct es_service *svc, int timeout, int slot)
 {
 	pid_t pid;
 
 	master_pid = getpid();
-	pid = fork();
-	if (pid == 0)
-		_exit(writer(sock, svc));
+	if ((pid = fork()) == 0)
+		_exit(slot < 0 ? writer(sock, svc) : worker(sock, svc, timeout, slot));
 	if (pid < 0)
-		fprintf(stderr, "kaa-fcgi: cannot start the writer: %s\n", strerror(errno));
+		fprintf(stderr, "kaa-fcgi: cannot start %s: %s\n",
+		    slot < 0 ? "the writer" : "a worker", strerror(errno));
 	return pid;
 }
 
@@ -573,7 +561,7 @@ static void supervise(const struct options *o, int sock,
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	set_handler(SIGCHLD, on_child);
 	wborn = time(NULL);
-	wpid = spawn_writer(sock, svc);
+	wpid = spawn(sock, svc, o->timeout, -1);
 	for (i = 0; i < o->workers; i++)
 		pids[i] = spawn(sock, svc, o->timeout, i);
 	while (!stopping) {
@@ -592,7 +580,7 @@ static void supervise(const struct options *o, int sock,
 			if (time(NULL) - wborn < 1)
 				sleep(1);
 			wborn = time(NULL);
-			wpid = spawn_writer(sock, svc);
+			wpid = spawn(sock, svc, o->timeout, -1);
 		}
 		/* no fork storm if workers keep dying: a second between
 		 * rounds of new ones */

@@ -215,19 +215,10 @@ static struct job *lane_take(struct lane *ln)
 	return list;
 }
 
-/* Opens the inbox on first use, and again if the file at its path is no
- * longer the one open (moved or replaced by an operator). */
 static int lane_open(struct lane *ln)
 {
-	if (ln->ib != NULL && !inbox_is_current(ln->ib)) {
-		inbox_close(ln->ib);
-		ln->ib = NULL;
-	}
-	if (ln->ib != NULL)
-		return INBOX_OK;
-	return inbox_open(ln->t->path, INBOX_CREATE, ln->t->busy_ms, &ln->ib);
+	return inbox_keep_open(&ln->ib, ln->t->path, INBOX_CREATE, ln->t->busy_ms);
 }
-
 /* 1 if the inbox's file system has too little room left for this batch:
  * it is refused (503, the form kept) before SQLite starts writing, rather
  * than failing half-way with the disk full. Kept free: a twentieth of the

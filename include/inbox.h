@@ -177,9 +177,11 @@ int inbox_exists(inbox *ib, const char *ref);
  * acknowledgement of a pull, after the coordinator's copy is committed. */
 int inbox_remove(inbox *ib, const char *const *refs, size_t n, size_t *removed);
 
-/* 1 if the path the inbox was opened with still names the open file;
- * 0 if the file was moved, replaced or deleted since. */
-int inbox_is_current(const inbox *ib);
+/* For a process that keeps an inbox open: opens *ib on first use, and again
+ * (closing the old) if the file at path is no longer the one open — moved
+ * or replaced: writing on into a moved file would put submissions where
+ * nobody looks. Returns an inbox_err. */
+int inbox_keep_open(inbox **ib, const char *path, int flags, int busy_ms);
 
 /* Normalises a typed reference: case-insensitive, dashes and spaces
  * optional, and the look-alikes O→0, I/L→1. Returns 0 and writes the

@@ -541,28 +541,26 @@ static int add_value(struct form_data *d, int i, char *val)
 	return FORM_OK;
 }
 
-/* decode_pair's answer for the spec's trap (not a field) */
-#define TRAP (-2)
-
-/* Decodes one name=value pair of spec s into *val (malloc'd, tidied);
- * returns the field's index, TRAP, or -1 with the error in *rc. */
-static int decode_pair(const struct form_spec *s, const char *p, size_t n,
+/* Decodes one name=value pair of d's spec into *val (malloc'd, tidied);
+ * returns the field's index, or -1 with the error in *rc. The spec's trap
+ * is no field: it only marks d when filled in (-1, *rc FORM_OK). */
+static int decode_pair(struct form_data *d, const char *p, size_t n,
     char **val, int *rc)
 {
+	const struct form_spec *s = d->spec;
 	const char *eq = memchr(p, '=', n);
 	size_t klen = eq ? (size_t)(eq - p) : n, vlen, keylen;
 	char *key;
-	int i;
+	int i, trap;
 
 	*val = NULL;
 	if ((*rc = url_decode(p, klen, &key, &keylen)) != FORM_OK)
 		return -1;
 	i = form_field_index(s, key, keylen);
-	if (i < 0 && s->trap != NULL && strlen(s->trap) == keylen &&
-	    memcmp(key, s->trap, keylen) == 0)
-		i = TRAP;
+	trap = i < 0 && s->trap != NULL && strlen(s->trap) == keylen &&
+	    memcmp(key, s->trap, keylen) == 0;
 	free(key);
-	if (i < 0 && i != TRAP) {
+	if (i < 0 && !trap) {
 		*rc = FORM_EUNKNOWN;
 		return -1;
 	}
@@ -570,10 +568,11 @@ static int decode_pair(const struct form_spec *s, const char *p, size_t n,
 	    url_decode("", 0, val, &vlen);
 	if (*rc != FORM_OK)
 		return -1;
-	if (!utf8_valid(*val, vlen)) {
+	if (trap || !utf8_valid(*val, vlen)) {
+		d->trapped |= trap && vlen > 0;
 		wipe_free_str(*val);
 		*val = NULL;
-		*rc = FORM_EENCODING;
+		*rc = trap ? FORM_OK : FORM_EENCODING;
 		return -1;
 	}
 	tidy(*val);
@@ -583,13 +582,8 @@ static int decode_pair(const struct form_spec *s, const char *p, size_t n,
 static int parse_pair(struct form_data *d, const char *p, size_t n)
 {
 	char *val;
-	int rc, i = decode_pair(d->spec, p, n, &val, &rc);
+	int rc, i = decode_pair(d, p, n, &val, &rc);
 
-	if (i == TRAP) {
-		d->trapped |= val[0] != '\0';
-		wipe_free_str(val);
-		return FORM_OK;
-	}
 	if (i < 0)
 		return rc;
 	/* Our check boxes' values are single words; a line break inside one
@@ -833,12 +827,8 @@ int form_receipt_query(const struct form_data *d, buf *out)
 static int summary_pair(struct form_data *d, const char *p, size_t n)
 {
 	char *val, *c;
-	int rc, i = decode_pair(d->spec, p, n, &val, &rc);
+	int rc, i = decode_pair(d, p, n, &val, &rc);
 
-	if (i == TRAP) {
-		wipe_free_str(val);
-		return FORM_OK;
-	}
 	if (i < 0)
 		return rc;
 	if (!d->spec->fields[i].receipt || d->value[i] != NULL) {

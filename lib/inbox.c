@@ -308,7 +308,7 @@ void inbox_set_busy(inbox *ib, int busy_ms)
 	ib->busy_ms = busy_ms > 0 ? busy_ms : 5000;
 }
 
-int inbox_is_current(const inbox *ib)
+static int is_current(const inbox *ib)
 {
 	struct stat st;
 
@@ -316,6 +316,14 @@ int inbox_is_current(const inbox *ib)
 	    st.st_ino == ib->ino;
 }
 
+int inbox_keep_open(inbox **ib, const char *path, int flags, int busy_ms)
+{
+	if (*ib != NULL && !is_current(*ib)) {
+		inbox_close(*ib);
+		*ib = NULL;
+	}
+	return *ib != NULL ? INBOX_OK : inbox_open(path, flags, busy_ms, ib);
+}
 void inbox_close(inbox *ib)
 {
 	if (ib == NULL)

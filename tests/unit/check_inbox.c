@@ -65,7 +65,7 @@ START_TEST(append_and_read_back)
 {
 	char ref[INBOX_REF_LEN + 1], lower[INBOX_REF_LEN + 1], *m, ids[64];
 	struct inbox_entry e, meta;
-	inbox *ib;
+	inbox *ib, *same;
 	size_t mlen, i;
 
 	ck_assert_int_eq(inbox_open(db, INBOX_CREATE, 0, &ib), INBOX_OK);
@@ -102,7 +102,10 @@ START_TEST(append_and_read_back)
 	ck_assert_int_eq(inbox_get(ib, "AAAA-AAAA-AAAA", &e), INBOX_ENOTFOUND);
 	ck_assert_int_eq(inbox_exists(ib, ref), INBOX_OK);
 	ck_assert_int_eq(inbox_exists(ib, "AAAA-AAAA-AAAA"), INBOX_ENOTFOUND);
-	ck_assert_int_eq(inbox_is_current(ib), 1);
+	/* the file is still the one open: kept, not opened again */
+	same = ib;
+	ck_assert_int_eq(inbox_keep_open(&same, db, 0, 0), INBOX_OK);
+	ck_assert_ptr_eq(same, ib);
 	ck_assert_int_eq(inbox_get(ib, "nonsense", &e), INBOX_EARG);
 	inbox_close(ib);
 }
