@@ -34,7 +34,7 @@
 #    (not if a target is missed: that is what the table is for).
 #
 # Env: KAA_BIN_DIR (build/bin), DURATION (10), WARMUP (3), CONNS ("16 64"),
-#      THREADS (wrk threads, 2), KAA_WORKERS (12), PEER_FPM_CHILDREN (8),
+#      THREADS (wrk threads, 2), KAA_WORKERS (10), PEER_FPM_CHILDREN (8),
 #      PEER_PDO_PERSISTENT (0: a new SQLite connection per request),
 #      WAIT_QUIET (20: seconds to wait for an idle machine before each
 #      load), FSYNC_SECS (3), FSYNC_FLOOR (the helper; built here from
@@ -51,7 +51,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-16 64}
 THREADS=${THREADS:-2}
-WORKERS=${KAA_WORKERS:-12}
+WORKERS=${KAA_WORKERS:-10}
 CHILDREN=${PEER_FPM_CHILDREN:-8}
 # Debian's php-fpm package brings php-fpmX.Y: the newest there is
 PHP_FPM=${PHP_FPM:-$(basename "$(ls /usr/sbin/php-fpm* 2>/dev/null | sort -V | tail -n 1)")}

@@ -2,9 +2,15 @@
  * confine.h). The lists come from tracing the processes through the
  * integration tests (strace -f): what a worker does after its setup, and
  * what the writer and its threads do. */
+#define _GNU_SOURCE      /* memfd_create */
 #include "confine.h"
 
 #ifdef KAA_NO_SECCOMP
+
+int confine_prepare(void)
+{
+	return 0;
+}
 
 int confine(enum confine_role role)
 {
@@ -20,9 +26,15 @@ int confine_enabled(void)
 #else
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/sched.h>   /* CLONE_THREAD without _GNU_SOURCE */
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 /* Both roles: their sockets, SQLite on the inbox files, memory, time,
  * randomness, signals they keep blocked, and ending. */
@@ -87,7 +99,8 @@ static int threads_only(scmp_filter_ctx ctx)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-int confine(enum confine_role role)
+/* The role's filter as libseccomp builds it. NULL if it cannot. */
+static scmp_filter_ctx build(enum confine_role role)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int rc = ctx == NULL ? -1 : 0;
@@ -102,10 +115,68 @@ int confine(enum confine_role role)
 		rc = allow(ctx, writer_only, N(writer_only));
 	if (rc == 0 && role == CONFINE_WRITER)
 		rc = threads_only(ctx);
-	if (rc == 0 && seccomp_load(ctx) != 0)    /* sets no_new_privs too */
-		rc = -1;
-	seccomp_release(ctx);
+	if (rc != 0 && ctx != NULL) {
+		seccomp_release(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* Each role's BPF program, built once by confine_prepare: a forked worker
+ * then only hands it to the kernel, and never runs libseccomp (whose
+ * allocations and code would otherwise be copied into every worker). */
+static struct sock_fprog progs[2];
+
+/* ctx's program into progs[role], through an anonymous memory file. */
+static int export(scmp_filter_ctx ctx, enum confine_role role)
+{
+	int fd = memfd_create("kaa-seccomp", MFD_CLOEXEC);
+	struct sock_filter *code = NULL;
+	off_t len = -1;
+
+	if (fd >= 0 && seccomp_export_bpf(ctx, fd) == 0 &&
+	    (len = lseek(fd, 0, SEEK_END)) > 0 &&
+	    len % (off_t)sizeof(*code) == 0 && len / (off_t)sizeof(*code) <= 0xffff &&
+	    (code = malloc((size_t)len)) != NULL &&
+	    pread(fd, code, (size_t)len, 0) != (ssize_t)len) {
+		free(code);
+		code = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (code == NULL)
+		return -1;
+	progs[role].filter = code;
+	progs[role].len = (unsigned short)(len / (off_t)sizeof(*code));
+	return 0;
+}
+
+int confine_prepare(void)
+{
+	enum confine_role r;
+	scmp_filter_ctx ctx;
+	int rc = 0;
+
+	for (r = CONFINE_WORKER; r <= CONFINE_WRITER && rc == 0; r++) {
+		if (progs[r].filter != NULL)
+			continue;
+		if ((ctx = build(r)) == NULL)
+			return -1;
+		rc = export(ctx, r);
+		seccomp_release(ctx);
+	}
 	return rc;
+}
+
+int confine(enum confine_role role)
+{
+	if (confine_prepare() != 0)
+		return -1;
+	/* as libseccomp's seccomp_load: no_new_privs first, which lets a
+	 * process without CAP_SYS_ADMIN install a filter */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &progs[role]) == 0 ? 0 : -1;
 }
 
 int confine_enabled(void)

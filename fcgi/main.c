@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -150,8 +151,9 @@ static const char *reason(int status)
 /* Reads the whole body. Returns its length; -1 if it is longer than limit
  * (answer 413 without reading it); -2 if CONTENT_LENGTH is malformed or the
  * body ended early, e.g. the client stalled past the timeout (answer 400:
- * a cut-off form must never be stored as if it were whole). */
-static long read_body(FCGX_Request *rq, char *dst, size_t limit)
+ * a cut-off form must never be stored as if it were whole). *used: how
+ * many bytes of dst were written. */
+static long read_body(FCGX_Request *rq, char *dst, size_t limit, size_t *used)
 {
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", rq->envp);
 	char *end;
@@ -168,6 +170,7 @@ static long read_body(FCGX_Request *rq, char *dst, size_t limit)
 		return -1;
 	while (got < want && (n = FCGX_GetStr(dst + got, (int)want - got, rq->in)) > 0)
 		got += n;
+	*used = (size_t)got;
 	return got == want ? got : -2;
 }
 
@@ -226,6 +229,7 @@ static void serve(FCGX_Request *rq, struct es_service *svc,
 	struct es_request req;
 	struct timespec t0;
 	buf head = BUF_INIT;
+	size_t used = 0;
 	long len;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -239,7 +243,7 @@ static void serve(FCGX_Request *rq, struct es_service *svc,
 	req.origin = FCGX_GetParam("HTTP_ORIGIN", rq->envp);
 	req.fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", rq->envp);
 	req.today = pnr_today();
-	len = read_body(rq, body, FORM_BODY_MAX);
+	len = read_body(rq, body, FORM_BODY_MAX, &used);
 	req.body = body;
 	req.body_len = len >= 0 ? (size_t)len : 0;
 	req.body_error = len == -1 ? ES_BODY_TOO_LARGE : len == -2 ? ES_BODY_BROKEN : 0;
@@ -262,8 +266,9 @@ static void serve(FCGX_Request *rq, struct es_service *svc,
 		FCGX_PutStr(resp->body.data, (int)resp->body.len, rq->out);
 	buf_free(&head);
 	log_request(&req, resp->status, &t0);
-	/* What the youth typed does not linger in this process. */
-	sodium_memzero(body, FORM_BODY_MAX + 1);
+	/* What the youth typed does not linger in this process (the rest of
+	 * the buffer was never written: left untouched, it takes no memory). */
+	sodium_memzero(body, used + 1);
 	if (resp->body.data != NULL)
 		sodium_memzero(resp->body.data, resp->body.cap);
 }
@@ -452,6 +457,9 @@ static int writer(int sock, const struct es_service *svc)
 	size_t i;
 
 	prctl(PR_SET_NAME, "kaa-writer");
+	/* one malloc arena for the receiving thread and the lanes: a lane's
+	 * own arena would only add memory (the lanes allocate little) */
+	mallopt(M_ARENA_MAX, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != master_pid)
 		return 1;
@@ -673,6 +681,11 @@ int main(int argc, char **argv)
 	if (wr_link_open(&link_, o.workers, o.busy_ms) != 0) {
 		fprintf(stderr, "kaa-fcgi: cannot make the writer's sockets: %s\n",
 		    strerror(errno));
+		return 1;
+	}
+	/* the filters built here, once: each new worker only installs its own */
+	if (confine_prepare() != 0) {
+		fprintf(stderr, "kaa-fcgi: cannot build the seccomp filters\n");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);

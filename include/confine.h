@@ -17,8 +17,14 @@ enum confine_role {
 	CONFINE_WRITER
 };
 
-/* Installs the role's filter (and no_new_privs). Returns 0, or -1 if the
- * kernel refused it (the caller should not go on unconfined). */
+/* Builds both roles' filters, once: the master calls it before it forks,
+ * so a new worker or writer only installs its filter. Returns 0, or -1 if
+ * libseccomp could not build them. */
+int confine_prepare(void);
+
+/* Installs the role's filter (and no_new_privs), building it first if
+ * confine_prepare has not. Returns 0, or -1 if it could not be built or
+ * the kernel refused it (the caller should not go on unconfined). */
 int confine(enum confine_role role);
 
 /* 1 if this build confines its processes. */

@@ -17,7 +17,9 @@
  * A record is then sealed once, as an envelope (the pattern of the age file
  * format): the record is encrypted with a fresh 32-byte file key using
  * XChaCha20-Poly1305-IETF, and the file key is sealed with crypto_box_seal
- * to each recipient. Any one recipient's secret key opens it. Layout:
+ * to each recipient (all stanzas of an envelope share one ephemeral key;
+ * each is still exactly a sealed box, opened with crypto_box_seal_open).
+ * Any one recipient's secret key opens it. Layout:
  *
  *   offset  size  what
  *   0       1     version, KEY_ENVELOPE_VERSION (1)

@@ -282,9 +282,9 @@ int inbox_open(const char *path, int flags, int busy_ms, inbox **out)
 	if (rc == INBOX_OK)
 		rc = exec(ib, "PRAGMA synchronous=FULL");
 	/* A writer appends and looks rows up by reference: a small page
-	 * cache does (kaa-fcgi's writer stays small). */
+	 * cache (64 KiB) does; kaa-fcgi's writer stays small. */
 	if (rc == INBOX_OK && !(flags & INBOX_READONLY))
-		rc = exec(ib, "PRAGMA cache_size=-256");
+		rc = exec(ib, "PRAGMA cache_size=-64");
 	if (rc == INBOX_OK)
 		rc = setup_schema(ib, flags);
 	if (rc == INBOX_OK)

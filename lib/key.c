@@ -357,22 +357,53 @@ static unsigned char *join_ad(const unsigned char *hdr, size_t hlen,
 	return p;
 }
 
-/* Writes the header for ks and file key fk into out. */
+/* Writes into out exactly what crypto_box_seal(fk, pk) writes, but with
+ * the ephemeral keypair given: epk, then crypto_box_easy under the nonce
+ * BLAKE2b-192(epk || pk) (libsodium's sealed-box construction), so
+ * crypto_box_seal_open opens it. */
+static int seal_with(unsigned char *out, const unsigned char fk[FILE_KEY],
+    const unsigned char epk[crypto_box_PUBLICKEYBYTES],
+    const unsigned char esk[crypto_box_SECRETKEYBYTES],
+    const unsigned char pk[KEY_PUBLIC_BYTES])
+{
+	unsigned char nonce[crypto_box_NONCEBYTES];
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(nonce));
+	crypto_generichash_update(&st, epk, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_update(&st, pk, KEY_PUBLIC_BYTES);
+	crypto_generichash_final(&st, nonce, sizeof(nonce));
+	memcpy(out, epk, crypto_box_PUBLICKEYBYTES);
+	return crypto_box_easy(out + crypto_box_PUBLICKEYBYTES, fk, FILE_KEY,
+	    nonce, pk, esk) == 0 ? KEY_OK : KEY_ECRYPTO;
+}
+
+/* Writes the header for ks and file key fk into out. One ephemeral keypair
+ * serves every stanza of the envelope: each recipient's box key is still
+ * its own (DH of the ephemeral secret with its public key, its own nonce),
+ * and a key generation per extra recipient is saved — the X25519 sealing
+ * costs are most of a submission's CPU. Reusing a sender's randomness
+ * across recipients this way is the studied multi-recipient case
+ * (Bellare, Boldyreva, Staddon 2003); the ephemeral secret is wiped at
+ * once, as crypto_box_seal wipes its own. */
 static int put_header(unsigned char *out, const struct key_set *ks,
     const unsigned char fk[FILE_KEY])
 {
+	unsigned char epk[crypto_box_PUBLICKEYBYTES], esk[crypto_box_SECRETKEYBYTES];
 	unsigned char *p;
 	size_t i;
+	int rc = KEY_OK;
 
 	out[0] = KEY_ENVELOPE_VERSION;
 	out[1] = (unsigned char)ks->n;
-	for (i = 0; i < ks->n; i++) {
+	crypto_box_keypair(epk, esk);
+	for (i = 0; i < ks->n && rc == KEY_OK; i++) {
 		p = out + STANZA_AT(i);
 		raw_id(ks->k[i].pk, p);
-		if (crypto_box_seal(p + ID_BYTES, fk, FILE_KEY, ks->k[i].pk) != 0)
-			return KEY_ECRYPTO;
+		rc = seal_with(p + ID_BYTES, fk, epk, esk, ks->k[i].pk);
 	}
-	return KEY_OK;
+	sodium_memzero(esk, sizeof(esk));
+	return rc;
 }
 
 int key_envelope_seal(const struct key_set *ks, const unsigned char *ad,

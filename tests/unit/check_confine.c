@@ -146,6 +146,29 @@ START_TEST(writer_threads)
 }
 END_TEST
 
+/* As kaa-fcgi's master does: the filters built once in the parent; a
+ * child then only installs its own, and it holds as before. */
+START_TEST(prepared_by_the_parent)
+{
+	int st;
+
+	if (skip())
+		return;
+	ck_assert_int_eq(confine_prepare(), 0);
+	ck_assert_int_eq(confine_prepare(), 0);    /* again: nothing to do */
+	st = in_child(CONFINE_WORKER, allowed_work);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = in_child(CONFINE_WORKER, new_socket);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = in_child(CONFINE_WORKER, run_program);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
+	st = in_child(CONFINE_WRITER, new_thread);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = in_child(CONFINE_WRITER, new_process);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("confine");
@@ -156,6 +179,7 @@ int main(void)
 	tcase_add_test(tc, no_new_processes);
 	tcase_add_test(tc, exec_kills);
 	tcase_add_test(tc, writer_threads);
+	tcase_add_test(tc, prepared_by_the_parent);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
 }

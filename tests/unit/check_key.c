@@ -185,6 +185,70 @@ START_TEST(envelope_recipients)
 }
 END_TEST
 
+/* Each stanza is a sealed box that key_open (crypto_box_seal_open) opens
+ * on its own, to the same file key; the stanzas share one ephemeral key. */
+START_TEST(envelope_stanzas_are_sealed_boxes)
+{
+	struct key_secret *sk[3];
+	struct key_set ks;
+	unsigned char *ct, fk0[32];
+	size_t ctlen, got, i;
+	char *fk;
+
+	make_set(sk, 3, &ks);
+	ck_assert_int_eq(key_envelope_seal(&ks, ad, sizeof(ad), (const unsigned char *)msg,
+	    sizeof(msg) - 1, &ct, &ctlen), KEY_OK);
+	for (i = 0; i < 3; i++) {
+		const unsigned char *box = ct + 2 + 88 * i + 8;
+
+		ck_assert_int_eq(key_open(sk[i], box, 80, &fk, &got), KEY_OK);
+		ck_assert_uint_eq(got, 32);
+		if (i == 0)
+			memcpy(fk0, fk, 32);
+		ck_assert_mem_eq(fk, fk0, 32);
+		key_plain_free(fk);
+		ck_assert_mem_eq(box, ct + 2 + 8, 32);   /* the ephemeral key */
+		/* not another recipient's box */
+		ck_assert_int_ne(key_open(sk[(i + 1) % 3], box, 80, &fk, &got), KEY_OK);
+	}
+	free(ct);
+	free_set(sk, 3);
+}
+END_TEST
+
+/* An envelope made as before (a crypto_box_seal of its own per stanza)
+ * still opens: records stored by an older kaa-fcgi. */
+START_TEST(envelope_older_stanzas_open)
+{
+	struct key_secret *sk[2];
+	struct key_set ks;
+	unsigned char fk[32], ct[2 + 2 * 88 + 24 + sizeof(msg) - 1 + 16], aad[2 + 2 * 88 + sizeof(ad)];
+	size_t i, got, hlen = 2 + 2 * 88;
+	char *m;
+
+	make_set(sk, 2, &ks);
+	crypto_aead_xchacha20poly1305_ietf_keygen(fk);
+	ct[0] = KEY_ENVELOPE_VERSION;
+	ct[1] = 2;
+	for (i = 0; i < 2; i++) {
+		crypto_generichash(ct + 2 + 88 * i, 8, ks.k[i].pk, 32, NULL, 0);
+		ck_assert_int_eq(crypto_box_seal(ct + 2 + 88 * i + 8, fk, 32, ks.k[i].pk), 0);
+	}
+	randombytes_buf(ct + hlen, 24);
+	memcpy(aad, ct, hlen);
+	memcpy(aad + hlen, ad, sizeof(ad));
+	ck_assert_int_eq(crypto_aead_xchacha20poly1305_ietf_encrypt(ct + hlen + 24, NULL,
+	    (const unsigned char *)msg, sizeof(msg) - 1, aad, sizeof(aad), NULL, ct + hlen, fk), 0);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(key_envelope_open(sk[i], ad, sizeof(ad), ct, sizeof(ct), &m, &got), KEY_OK);
+		ck_assert_uint_eq(got, sizeof(msg) - 1);
+		ck_assert_mem_eq(m, msg, got);
+		key_plain_free(m);
+	}
+	free_set(sk, 2);
+}
+END_TEST
+
 /* Changed bytes: at (from the end if negative) is XORed with x. want is
  * what recipient 0 of two gets. */
 static const struct {
@@ -418,6 +482,8 @@ int main(void)
 	tcase_add_loop_test(tc, damaged_public, 0, sizeof(bad_public) / sizeof(bad_public[0]));
 	tcase_add_loop_test(tc, envelope_recipients, 0, sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_loop_test(tc, envelope_tampered, 0, sizeof(tampered) / sizeof(tampered[0]));
+	tcase_add_test(tc, envelope_stanzas_are_sealed_boxes);
+	tcase_add_test(tc, envelope_older_stanzas_open);
 	tcase_add_test(tc, envelope_bound);
 	tcase_add_test(tc, envelope_bad_sets);
 	tcase_add_test(tc, envelope_reused_buffer);
