@@ -27,7 +27,7 @@ int confine_enabled(void)
 
 #include <errno.h>
 #include <linux/filter.h>
-#include <linux/sched.h>   /* CLONE_THREAD without _GNU_SOURCE */
+#include <linux/sched.h>   /* CLONE_THREAD */
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stddef.h>
@@ -125,7 +125,7 @@ static scmp_filter_ctx build(enum confine_role role)
 /* Each role's BPF program, built once by confine_prepare: a forked worker
  * then only hands it to the kernel, and never runs libseccomp (whose
  * allocations and code would otherwise be copied into every worker). */
-static struct sock_fprog progs[2];
+static struct sock_fprog progs[CONFINE_WRITER + 1];
 
 /* ctx's program into progs[role], through an anonymous memory file. */
 static int export(scmp_filter_ctx ctx, enum confine_role role)
