@@ -79,10 +79,7 @@ stop_pid() {
 	[ -f "$1" ] || return 0
 	pid=$(cat "$1")
 	if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$W"; then
-		kill -QUIT "$pid" 2>/dev/null || true
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -KILL "$pid" 2>/dev/null || true
+		kaa_stop_pid "$pid" 10 QUIT
 	fi
 	rm -f "$1"
 }

@@ -390,20 +390,22 @@ static int open_inbox(struct es_site *s, int flags)
 {
 	return inbox_keep_open(&s->ib, s->conf->inbox_path, flags, s->busy_ms);
 }
-/* Stores one sealed row in this process: its own transaction. */
-static int store_here(struct es_site *s, const struct inbox_row *row)
-{
-	const struct inbox_row *rows[1] = { row };
-	int rc, one;
 
+/* Stores one sealed row for the site s (ctx): through the writer when
+ * there is one (kaa-fcgi's workers), else in this process, in a
+ * transaction of its own. */
+static int store_row(void *ctx, const struct inbox_row *row)
+{
+	struct es_site *s = ctx;
+	int rc;
+
+	if (s->commit != NULL)
+		return s->commit->fn(s->commit->ctx, s->index, row);
 	if ((rc = open_inbox(s, INBOX_CREATE)) != INBOX_OK)
 		return rc;
-	rc = inbox_insert(s->ib, rows, 1, &one);
-	if (rc == INBOX_EIO || rc == INBOX_ESCHEMA || rc == INBOX_EOPEN) {
-		inbox_close(s->ib);   /* start afresh next time */
-		s->ib = NULL;
-	}
-	return rc == INBOX_OK ? one : rc;
+	rc = inbox_insert_one(s->ib, row);
+	inbox_keep_after(&s->ib, rc);
+	return rc;
 }
 
 /* Stores the record in the inbox of the municipality it is for, sealed to
@@ -411,24 +413,13 @@ static int store_here(struct es_site *s, const struct inbox_row *row)
 static int store(struct es_site *s, const struct form_data *d,
     char ref[INBOX_REF_LEN + 1])
 {
-	struct inbox_row row;
 	char *json;
-	int rc, tries;
+	int rc;
 
 	if ((json = form_to_json(d, s->conf->id)) == NULL)
 		return INBOX_ENOMEM;
-	/* A taken reference (60 random bits) is next to impossible; it is in
-	 * the sealed row's associated data, so each try seals anew. */
-	for (tries = 0, rc = INBOX_ETAKEN; rc == INBOX_ETAKEN && tries < 5; tries++) {
-		if ((rc = inbox_seal(&s->keys, d->spec->kind, json, strlen(json),
-		    &row)) == INBOX_OK)
-			rc = s->commit != NULL ?
-			    s->commit->fn(s->commit->ctx, s->index, &row) :
-			    store_here(s, &row);
-		if (rc == INBOX_OK)
-			memcpy(ref, row.ref, sizeof(row.ref));
-		inbox_row_clear(&row);
-	}
+	rc = inbox_seal_store(&s->keys, d->spec->kind, json, strlen(json),
+	    store_row, s, ref);
 	sodium_memzero(json, strlen(json));
 	free(json);
 	return rc;

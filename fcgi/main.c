@@ -40,6 +40,7 @@
 
 static volatile sig_atomic_t stopping;   /* the master's */
 static pid_t master_pid;
+static pid_t self_pid;                   /* a worker's, for its log lines */
 /* The socket came from systemd (socket activation): it outlives us, so we
  * never shut, remove or chmod it. */
 static int inherited;
@@ -213,7 +214,7 @@ static void log_request(const struct es_request *req, int status,
 {
 	buf line = BUF_INIT;
 
-	buf_printf(&line, "kaa-fcgi[%d]: ", (int)getpid());
+	buf_printf(&line, "kaa-fcgi[%d]: ", (int)self_pid);
 	log_safe(&line, req->method ? req->method : "-");
 	buf_putc(&line, ' ');
 	log_safe(&line, req->path ? req->path : "-");
@@ -332,9 +333,6 @@ static int stop_pending(void)
 	return 0;
 }
 
-/* A worker stops after the request it is in, counting from the moment
- * accept() returned: a youth's submission is never cut off halfway, not
- * even one whose first bytes are still on their way. */
 /* The next connection, with its read and write timeouts set before any of
  * its bytes is read: -1 with errno EAGAIN (the listening socket's tick, to
  * look for a stop) or another error. */
@@ -375,6 +373,9 @@ static void finish_request(FCGX_Request *rq)
 	FCGX_Finish_r(rq);
 }
 
+/* A worker stops after the request it is in, counting from the moment
+ * accept() returned: a youth's submission is never cut off halfway, not
+ * even one whose first bytes are still on their way. */
 static int worker(int sock, struct es_service *svc, int timeout, int slot)
 {
 	static const struct rlimit no_core = { 0, 0 };
@@ -394,6 +395,7 @@ static int worker(int sock, struct es_service *svc, int timeout, int slot)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != master_pid)
 		return 1;
+	self_pid = getpid();
 	/* its own end of the link to the writer, which stores for it */
 	wr_link_keep(&link_, slot);
 	es_service_set_commit(svc, &commit);
@@ -426,7 +428,7 @@ static int worker(int sock, struct es_service *svc, int timeout, int slot)
 			 * failures let the master start a fresh worker. */
 			if (++failures > 100)
 				break;
-			fprintf(stderr, "kaa-fcgi[%d]: accept failed\n", (int)getpid());
+			fprintf(stderr, "kaa-fcgi[%d]: accept failed\n", (int)self_pid);
 			usleep(100000);
 			continue;
 		}
@@ -448,8 +450,6 @@ static int worker(int sock, struct es_service *svc, int timeout, int slot)
 	return stop_pending() ? 0 : 1;
 }
 
-/* The master keeps the stop signals blocked (see supervise), so a worker
- * is born with them blocked. */
 /* The writer: every municipality's inbox is a lane of its own. */
 static int writer(int sock, const struct es_service *svc)
 {
@@ -475,7 +475,9 @@ static int writer(int sock, const struct es_service *svc)
 	return wr_serve(&link_, t, svc->nsites);
 }
 
-/* A worker for slot (0 ..), or with slot -1 the writer. */
+/* A worker for slot (0 ..), or with slot -1 the writer. The master keeps
+ * the stop signals blocked (see supervise), so each is born with them
+ * blocked. */
 static pid_t spawn(int sock, struct es_service *svc, int timeout, int slot)
 {
 	pid_t pid;

@@ -118,6 +118,19 @@ static int wait_ready(int fd, short events, long long deadline)
 	}
 }
 
+/* Tokens tell this worker's answers from those meant for a question its
+ * slot asked before: a random start (a worker that died in this slot
+ * counted from its own), then one more each question, without a draw from
+ * the system's generator per submission. */
+static uint64_t next_token(void)
+{
+	static uint64_t next;
+
+	if (next == 0)
+		randombytes_buf(&next, sizeof(next));
+	return next++;
+}
+
 int wr_commit(void *ctx, size_t site, const struct inbox_row *row)
 {
 	struct wr_link *l = ctx;
@@ -130,7 +143,7 @@ int wr_commit(void *ctx, size_t site, const struct inbox_row *row)
 	if (row->sealed_len > WR_SEALED_MAX)
 		return INBOX_ETOOBIG;
 	memset(&q, 0, sizeof(q));
-	randombytes_buf(&q.token, sizeof(q.token));
+	q.token = next_token();
 	q.deadline = now_ms() + l->wait_ms;
 	q.site = (uint32_t)site;
 	q.sealed_len = (uint32_t)row->sealed_len;
@@ -267,10 +280,7 @@ static void lane_commit(struct lane *ln, struct job *list)
 		inbox_set_busy(ln->ib, first - now > 100 ? (int)(first - now - 50) : 50);
 		err = inbox_insert(ln->ib, rows, n, rc);
 	}
-	if (err == INBOX_EIO || err == INBOX_ESCHEMA || err == INBOX_EOPEN) {
-		inbox_close(ln->ib);   /* start afresh next time */
-		ln->ib = NULL;
-	}
+	inbox_keep_after(&ln->ib, err);
 	for (i = 0; i < n; i++)
 		live[i]->rc = err == INBOX_OK ? rc[i] : err;
 	for (j = list; j != NULL; j = next) {

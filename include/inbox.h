@@ -131,6 +131,20 @@ void inbox_row_clear(struct inbox_row *row);
  * is durable; any other value means none of them was stored. */
 int inbox_insert(inbox *ib, const struct inbox_row *const *rows, size_t n,
     int *rc);
+/* inbox_insert of one row: INBOX_OK, INBOX_ETAKEN, or the error. */
+int inbox_insert_one(inbox *ib, const struct inbox_row *row);
+
+/* Stores a sealed row somewhere (this process's inbox, or kaa-fcgi's
+ * writer); returns an inbox_err, INBOX_ETAKEN if its reference is taken. */
+typedef int inbox_store_fn(void *ctx, const struct inbox_row *row);
+
+/* Seals plain as a new row (inbox_seal) and has store store it; a taken
+ * reference gets a new seal with a new reference, a few times. On success
+ * ref receives the reference. Returns an inbox_err. inbox_append is this
+ * with the row stored in ib. */
+int inbox_seal_store(const struct key_set *ks, const char *kind,
+    const char *plain, size_t len, inbox_store_fn *store, void *ctx,
+    char ref[INBOX_REF_LEN + 1]);
 
 /* Calls fn for each entry, oldest first (sealed is NULL). fn returns
  * non-zero to stop early. */
@@ -182,6 +196,10 @@ int inbox_remove(inbox *ib, const char *const *refs, size_t n, size_t *removed);
  * or replaced: writing on into a moved file would put submissions where
  * nobody looks. Returns an inbox_err. */
 int inbox_keep_open(inbox **ib, const char *path, int flags, int busy_ms);
+/* After rc from work on a kept inbox: an error that may mean the open file
+ * is no longer usable (INBOX_EIO, INBOX_ESCHEMA, INBOX_EOPEN) closes it, so
+ * that the next inbox_keep_open starts afresh. */
+void inbox_keep_after(inbox **ib, int rc);
 
 /* Normalises a typed reference: case-insensitive, dashes and spaces
  * optional, and the look-alikes O→0, I/L→1. Returns 0 and writes the

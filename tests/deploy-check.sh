@@ -24,6 +24,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$(cd "${1:-$top/build/bin}" 2>/dev/null && pwd) ||
 	{ echo "deploy-check: no ${1:-build/bin}"; exit 1; }
+. "$top/tests/lib/proc.sh"
 # The service's exposure as `systemd-analyze security` rates it, in tenths:
 # 0.2 ("SAFE") with systemd 252. What is left: it runs in the host's root
 # directory (no RootImage), may make unix sockets (its socketpairs to the
@@ -44,20 +45,12 @@ check() {   # check WHAT COMMAND...
 T=$(mktemp -d /tmp/kaa-deploy.XXXXXX) || exit 1
 nginx_pid=
 stop_nginx() {
-	[ -n "$nginx_pid" ] || return 0
-	kill -TERM "$nginx_pid" 2>/dev/null
-	i=0
-	while kill -0 "$nginx_pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	kill -0 "$nginx_pid" 2>/dev/null && kill -KILL "$nginx_pid" 2>/dev/null
+	kaa_stop_pid "$nginx_pid" 5
 	nginx_pid=
 }
 fcgi_pid=
 stop_fcgi() {   # kaa-fcgi ends idle workers at once on SIGTERM
-	[ -n "$fcgi_pid" ] || return 0
-	kill -TERM "$fcgi_pid" 2>/dev/null
-	i=0
-	while kill -0 "$fcgi_pid" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-	kill -0 "$fcgi_pid" 2>/dev/null && kill -KILL "$fcgi_pid" 2>/dev/null
+	kaa_stop_pid "$fcgi_pid" 30
 	fcgi_pid=
 }
 cleanup() {

@@ -121,10 +121,7 @@ have_ipv6() {
 # address, on $rp for the address in X-Real-IP.
 key_pid=
 key_stop() {
-	[ -n "$key_pid" ] || return 0
-	kill -TERM "$key_pid" 2>/dev/null
-	i=0
-	while kill -0 "$key_pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kaa_stop_pid "$key_pid" 5
 	key_pid=
 }
 trap 'key_stop; kaa_server_stop' EXIT

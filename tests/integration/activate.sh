@@ -4,10 +4,13 @@
 # systemd: it serves the form and a submission on the inherited socket,
 # stops on SIGTERM within a few seconds, and leaves the socket file alone
 # (it belongs to systemd, which keeps it for the next start).
+# KAA_BIN_DIR=build/san/bin runs the sanitizer build: any report fails.
 set -u
 export LC_ALL=C.UTF-8
 BIN=${KAA_BIN_DIR:-build/bin}
 TOP=$(pwd)
+. tests/lib/san.sh
+kaa_san_init activate
 pass=0 fail=0
 ok()   { pass=$((pass + 1)); echo "ok   $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
@@ -73,5 +76,6 @@ check "the socket file is left to systemd" test -S "$T/sock"
 "$TOP/$BIN/kaa-fcgi" "$T/k.ini" 2> "$T/err"; rc=$?
 check "without -s and without systemd's socket: a clear refusal" \
 	sh -c "test $rc -ne 0 && grep -q 'systemd passed no socket' '$T/err'"
+if kaa_san_reports; then bad "no sanitizer reports"; else ok "no sanitizer reports"; fi
 echo "activate: $pass passed, $fail failed"
 test "$fail" -eq 0

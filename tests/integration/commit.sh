@@ -14,9 +14,8 @@ set -u
 export LC_ALL=C.UTF-8; unset LANGUAGE
 . tests/lib/server.sh
 BIN=${KAA_BIN_DIR:-build/bin}
-export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-report"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-report"
-rm -f /tmp/kaa-san-report.*
+. tests/lib/san.sh
+kaa_san_init commit
 KAA_WORKERS=4 KAA_BUSY_MS=2000 KAA_POST_RATE=100000r/s KAA_POST_BURST=100000 \
 	kaa_server_start || { echo "commit: could not start the server"; exit 1; }
 
@@ -200,8 +199,8 @@ else
 	echo "skip a full disk: mounting a small tmpfs needs root"
 fi
 
-if ls /tmp/kaa-san-report.* >/dev/null 2>&1; then
-	bad "sanitizer reports: $(cat /tmp/kaa-san-report.* | head -20)"
+if kaa_san_reports; then
+	bad "sanitizer reports (above)"
 fi
 echo "commit: $pass passed, $fail failed"
 test "$fail" -eq 0

@@ -30,8 +30,8 @@ def connect(path, params=None, timeout=30):
     return s
 
 
-def status_of(s):
-    """Reads the whole response; its Status code, or 0 if none came."""
+def read_all(s):
+    """Everything socket s sends until it closes, resets or times out."""
     out = b""
     try:
         while True:
@@ -41,6 +41,12 @@ def status_of(s):
             out += d
     except (ConnectionResetError, socket.timeout):
         pass
+    return out
+
+
+def status_of(s):
+    """Reads the whole response; its Status code, or 0 if none came."""
+    out = read_all(s)
     body, i = b"", 0
     while i + 8 <= len(out):
         _, kind, _, clen, plen = struct.unpack(">BBHHB", out[i:i + 7])

@@ -10,9 +10,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/server.sh
 KAA_BIN_DIR=${KAA_BIN_DIR:-build/bin}
 export KAA_BIN_DIR
-export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-hostile"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-hostile"
-rm -f /tmp/kaa-san-hostile.*
+. tests/lib/san.sh
+kaa_san_init hostile
 
 pass=0 fail=0
 # run_driver ARGS: runs the driver, shows its lines, counts them
@@ -40,9 +39,9 @@ KAA_POST_RATE=1r/m KAA_POST_BURST=3 kaa_server_start ||
 run_driver ratelimit
 kaa_server_stop
 
-if ls /tmp/kaa-san-hostile.* >/dev/null 2>&1; then
+if kaa_san_reports; then
 	fail=$((fail + 1))
-	echo "FAIL sanitizer reports: $(cat /tmp/kaa-san-hostile.* | head -20)"
+	echo "FAIL sanitizer reports (above)"
 fi
 echo "hostile: $pass passed, $fail failed"
 test "$fail" -eq 0

@@ -21,6 +21,8 @@ import sys
 import time
 import urllib.parse
 
+from fcgi_client import read_all   # the same socket reading, over HTTP
+
 URL = os.environ["KAA_URL"]
 HOST, PORT = "127.0.0.1", int(URL.rsplit(":", 1)[1])
 TMP, INBOX, CONF = os.environ["KAA_TMP"], os.environ["KAA_INBOX"], os.environ["KAA_CONF"]
@@ -84,19 +86,6 @@ def dechunk(b):
             break
         out, b = out + rest[:n], rest[n + 2:]
     return out
-
-
-def read_all(s):
-    data = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    except (ConnectionResetError, socket.timeout):
-        pass
-    return data
 
 
 FORM_CT = b"application/x-www-form-urlencoded"

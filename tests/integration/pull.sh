@@ -15,9 +15,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/sshd.sh
 BIN=${KAA_BIN_DIR:-build/bin}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-pull"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-pull"
-rm -f /tmp/kaa-san-pull.*
+. tests/lib/san.sh
+kaa_san_init pull
 command -v /usr/sbin/sshd > /dev/null || { echo "pull: needs openssh-server (scripts/deps.sh)"; exit 1; }
 
 KAA_POST_RATE=1000r/s KAA_POST_BURST=1000 KAA_BIN_DIR=$BIN kaa_region_start ||
@@ -438,8 +437,8 @@ check "rekey onto an existing secret key file: exit 1, the archive unchanged" \
 check "rekey with KAA_PASSPHRASE for a real (moderate) key: exit 2" test $? = 2
 
 kaa_sshd_stop
-if ls /tmp/kaa-san-pull.* > /dev/null 2>&1; then
-	bad "sanitizer reports:"; cat /tmp/kaa-san-pull.*
+if kaa_san_reports; then
+	bad "sanitizer reports (above)"
 fi
 echo "pull: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && echo "pull: all passed"

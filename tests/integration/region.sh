@@ -11,13 +11,12 @@ cd "$(dirname "$0")/../.." || exit 1
 KAA_BIN=${KAA_BIN_DIR:-build/bin}
 case $KAA_BIN in /*) ;; *) KAA_BIN=$(pwd)/$KAA_BIN ;; esac
 export KAA_BIN
-export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-region"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-region"
-rm -f /tmp/kaa-san-region.*
+. tests/lib/san.sh
+kaa_san_init region
 kaa_region_start || { echo "region: could not start the server"; exit 1; }
 python3 tests/integration/region.py
 rc=$?
-if ls /tmp/kaa-san-region.* >/dev/null 2>&1; then
-	echo "FAIL region: sanitizer reports:"; cat /tmp/kaa-san-region.*; rc=1
+if kaa_san_reports; then
+	echo "FAIL region: sanitizer reports (above)"; rc=1
 fi
 exit $rc

@@ -8,9 +8,8 @@ export LC_ALL=C.UTF-8; unset LANGUAGE
 . tests/lib/server.sh
 # KAA_BIN_DIR=build/san/bin runs the sanitizer build: any report fails.
 BIN=${KAA_BIN_DIR:-build/bin}
-export ASAN_OPTIONS="detect_leaks=0:log_path=/tmp/kaa-san-report"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=/tmp/kaa-san-report"
-rm -f /tmp/kaa-san-report.*
+. tests/lib/san.sh
+kaa_san_init integration
 KAA_BUSY_MS=500 KAA_TIMEOUT=2 kaa_server_start || { echo "integration: could not start the server"; exit 1; }
 
 pass=0 fail=0
@@ -262,8 +261,7 @@ check "kaa-fcgi stops cleanly with requests under way" grep -q 'stop: all passed
 
 # --- kaa-fcgi down, nginx up: 502 with our page, for the form and a post
 pid=$(cat "$KAA_TMP/run/kaa-fcgi.pid" 2>/dev/null)
-[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null   # already stopped, unless that failed
-i=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kaa_stop_pid "$pid" 10   # already stopped, unless that failed
 curl -s -D "$T/down.h" -o "$T/down.b" "$FORM"
 check "the form with kaa-fcgi stopped answers 502 with our page" \
 	our_page down 502 'E-tjänsten fungerar inte just nu'
@@ -294,6 +292,6 @@ check "the log names the request, not the error page" sh -c \
 curl -s -o /dev/null -w '%{http_code}' "$FORM" > "$T/rlget"
 check "reading the form is not rate limited" test "$(cat "$T/rlget")" = 200
 
-check "no sanitizer reports" sh -c "! ls /tmp/kaa-san-report.* 2>/dev/null | grep -q ."
+if kaa_san_reports; then bad "no sanitizer reports"; else ok "no sanitizer reports"; fi
 echo "integration: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,12 +4,14 @@
 # temporary directory, makes a keypair, starts kaa-fcgi and nginx on a free
 # loopback port, and arranges for everything to stop and be removed when the
 # calling script exits, whether it passes, fails or is interrupted.
+# Also brings kaa_stop_pid (proc.sh).
 # Exports: KAA_URL KAA_FORM_URL KAA_SITE_DIR KAA_TMP KAA_CONF KAA_INBOX
 #          KAA_SECRET KAA_PASSPHRASE KAA_SOCK (kaa-fcgi's socket)
 #          KAA_TEST_PNR (a youth aged 17 today)
 #          KAA_OLD_PNR (someone aged 22 today)
 
 KAA_TOP=${KAA_TOP:-$(pwd)}
+. "$KAA_TOP/tests/lib/proc.sh"
 
 kaa_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
