@@ -149,6 +149,13 @@ static const char *parse_row(const char *line, size_t len, struct inbox_entry *e
 	return why;
 }
 
+/* 1 if the line read is text exactly: a NUL byte in it (which C's string
+ * functions would stop at) does not end it early. */
+static int line_is(const struct cli_stream *s, const char *text)
+{
+	return s->len == strlen(text) && memcmp(s->line, text, s->len) == 0;
+}
+
 /* The end line: "END n" with n the rows sent, then nothing. */
 static int at_end(struct cli_stream *s)
 {
@@ -159,7 +166,7 @@ static int at_end(struct cli_stream *s)
 	if (strncmp(s->line, "END ", 4) != 0)
 		return 0;
 	n = strtol(s->line + 4, &end, 10);
-	return *end == '\0' && end != s->line + 4 && n == s->rows &&
+	return end == s->line + s->len && end != s->line + 4 && n == s->rows &&
 	    fread(tail, 1, 1, s->in) == 0;
 }
 
@@ -174,7 +181,7 @@ int cli_stream_next(struct cli_stream *s, struct inbox_entry *e, const char **wh
 	if (r == 0)
 		return s->lineno == 0 ? CLI_STREAM_EHEADER : CLI_STREAM_CUT;
 	if (s->lineno == 1)
-		return r == 1 && strcmp(s->line, HEADER) == 0 ?
+		return r == 1 && line_is(s, HEADER) ?
 		    cli_stream_next(s, e, why) : CLI_STREAM_EHEADER;
 	if (r == 1 && strncmp(s->line, "END", 3) == 0)
 		return at_end(s) ? CLI_STREAM_END : CLI_STREAM_CUT;

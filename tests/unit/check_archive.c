@@ -246,10 +246,11 @@ END_TEST
 
 /* --- the stream ------------------------------------------------------------- */
 
-/* The items read from text. */
-static int read_items(const char *text, int *items, int max, char *why, size_t whylen)
+/* The items read from the len bytes of text. */
+static int read_items(const char *text, size_t len, int *items, int max,
+    char *why, size_t whylen)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	FILE *f = fmemopen((void *)text, len, "r");
 	struct cli_stream s;
 	struct inbox_entry e;
 	const char *w;
@@ -326,13 +327,32 @@ START_TEST(stream_items)
 	int items[8], n, i;
 	char why[200];
 
-	n = read_items(streams[_i].text, items, 8, why, sizeof(why));
+	n = read_items(streams[_i].text, strlen(streams[_i].text), items, 8, why, sizeof(why));
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(items[i], streams[_i].items[i]);
 	ck_assert_int_eq(streams[_i].items[n - 1] == CLI_STREAM_ROW ||
 	    streams[_i].items[n - 1] == CLI_STREAM_BAD, 0);
 	if (streams[_i].why != NULL)
 		ck_assert_ptr_nonnull(strstr(why, streams[_i].why));
+}
+END_TEST
+
+/* A NUL byte does not end the header or the end line early (found by
+ * fuzz_stream): "KAA-SEALED 1" followed by NULs is no header, and "END 0"
+ * followed by a NUL and more is no end. */
+START_TEST(stream_nul_in_lines)
+{
+	static const char header[] = "KAA-SEALED 1\0\0\nEND 0\n";
+	static const char end[] = "KAA-SEALED 1\nEND 0\0x\n";
+	int items[8], n;
+	char why[200];
+
+	n = read_items(header, sizeof(header) - 1, items, 8, why, sizeof(why));
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(items[0], CLI_STREAM_EHEADER);
+	n = read_items(end, sizeof(end) - 1, items, 8, why, sizeof(why));
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(items[0], CLI_STREAM_CUT);
 }
 END_TEST
 
@@ -348,7 +368,7 @@ START_TEST(stream_long_line)
 	n = (size_t)sprintf(text, "KAA-SEALED 1\n");
 	memset(text + n, 'A', big);
 	sprintf(text + n + big, "\n%sEND 2\n", GOOD);
-	ck_assert_int_eq(read_items(text, items, 8, why, sizeof(why)), 3);
+	ck_assert_int_eq(read_items(text, strlen(text), items, 8, why, sizeof(why)), 3);
 	ck_assert_int_eq(items[0], CLI_STREAM_BAD);
 	ck_assert_ptr_nonnull(strstr(why, "longer"));
 	ck_assert_int_eq(items[1], CLI_STREAM_ROW);
@@ -468,6 +488,7 @@ int main(void)
 	tcase_add_loop_test(tc, spoiled_refused, 0, sizeof(spoiled) / sizeof(spoiled[0]));
 	tcase_add_test(tc, foreign_and_open_files_refused);
 	tcase_add_loop_test(tc, stream_items, 0, sizeof(streams) / sizeof(streams[0]));
+	tcase_add_test(tc, stream_nul_in_lines);
 	tcase_add_test(tc, stream_long_line);
 	tcase_add_test(tc, stream_round_trip);
 	tcase_add_test(tc, inbox_remove_rows);
