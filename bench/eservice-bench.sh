@@ -9,7 +9,7 @@
 # 1. A fresh directory on a real disk (not tmpfs: fsync must cost what it
 #    costs), two coordinators' keys, and the demo municipality
 #    (conf/exempelkommun.ini) with every path inside it.
-# 2. kaa-fcgi (KAA_WORKERS, default 12) behind site/nginx.conf.in through
+# 2. kaa-fcgi (KAA_WORKERS, default 6) behind site/nginx.conf.in through
 #    scripts/run.sh; the PHP peer (bench/php-peer/: php-fpm, 8 static
 #    workers) behind the same nginx.conf.in with the same substitutions,
 #    plus the one SCRIPT_FILENAME line php-fpm needs. Both on free ports of
@@ -34,7 +34,7 @@
 #    (not if a target is missed: that is what the table is for).
 #
 # Env: KAA_BIN_DIR (build/bin), DURATION (10), WARMUP (3), CONNS ("16 64"),
-#      THREADS (wrk threads, 2), KAA_WORKERS (10), PEER_FPM_CHILDREN (8),
+#      THREADS (wrk threads, 2), KAA_WORKERS (6), PEER_FPM_CHILDREN (8),
 #      PEER_PDO_PERSISTENT (0: a new SQLite connection per request),
 #      WAIT_QUIET (20: seconds to wait for an idle machine before each
 #      load), FSYNC_SECS (3), FSYNC_FLOOR (the helper; built here from
@@ -51,7 +51,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-16 64}
 THREADS=${THREADS:-2}
-WORKERS=${KAA_WORKERS:-10}
+WORKERS=${KAA_WORKERS:-6}
 CHILDREN=${PEER_FPM_CHILDREN:-8}
 # Debian's php-fpm package brings php-fpmX.Y: the newest there is
 PHP_FPM=${PHP_FPM:-$(basename "$(ls /usr/sbin/php-fpm* 2>/dev/null | sort -V | tail -n 1)")}

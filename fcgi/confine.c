@@ -51,7 +51,9 @@ static const char *const common[] = {
 };
 /* A worker takes connections and sets their timeouts; it reads the inboxes
  * (receipts), never removes or syncs a file. */
-static const char *const worker_only[] = { "accept", "accept4", "setsockopt" };
+static const char *const worker_only[] = {
+	"accept", "accept4", "setsockopt", "epoll_ctl", "epoll_wait", "epoll_pwait",
+};
 /* The writer starts its lanes: threads only (clone with CLONE_THREAD,
  * below), and what a new thread sets up; it commits (fsync), looks at the
  * room left (statfs), and SQLite removes the WAL when it closes. */

@@ -391,16 +391,13 @@ static int open_inbox(struct es_site *s, int flags)
 	return inbox_keep_open(&s->ib, s->conf->inbox_path, flags, s->busy_ms);
 }
 
-/* Stores one sealed row for the site s (ctx): through the writer when
- * there is one (kaa-fcgi's workers), else in this process, in a
+/* Stores one sealed row for the site s (ctx) in this process, in a
  * transaction of its own. */
 static int store_row(void *ctx, const struct inbox_row *row)
 {
 	struct es_site *s = ctx;
 	int rc;
 
-	if (s->commit != NULL)
-		return s->commit->fn(s->commit->ctx, s->index, row);
 	if ((rc = open_inbox(s, INBOX_CREATE)) != INBOX_OK)
 		return rc;
 	rc = inbox_insert_one(s->ib, row);
@@ -450,6 +447,94 @@ static void to_receipt(const struct es_mount *m, const struct es_site *to,
 		memcpy(r->location, q.data, q.len + 1);
 	buf_free(&q);
 	buf_reset(&r->body);
+}
+
+/* The form again, as typed, with the notice that nothing was stored. */
+static void busy_page(struct es_site *s, struct es_response *r,
+    const struct form_data *d, const char *path)
+{
+	form_page(s, r, 503, d, busy_notice, path);
+	r->retry_after = 30;
+}
+
+/* A submission handed to the writer: what its answer needs. Owns d, path
+ * and the record's JSON (kept to seal anew under another reference). */
+struct es_pending {
+	const struct es_mount *m;
+	struct es_site        *to;
+	struct form_data       d;
+	char                  *path;
+	char                  *json;
+	int                    tries;
+	char                   ref[INBOX_REF_LEN + 1];
+};
+
+static void pending_free(struct es_pending *p)
+{
+	if (p->json != NULL) {
+		sodium_memzero(p->json, strlen(p->json));
+		free(p->json);
+	}
+	form_data_free(&p->d);
+	free(p->path);
+	free(p);
+}
+
+/* Seals the record under a new reference and hands it over. */
+static int pending_send(struct es_pending *p, struct es_response *r)
+{
+	struct inbox_row row;
+	int rc;
+
+	p->tries++;
+	if ((rc = inbox_seal(&p->to->keys, p->d.spec->kind, p->json,
+	    strlen(p->json), &row)) == INBOX_OK &&
+	    (rc = p->to->commit->send(p->to->commit->ctx, p->to->index, &row,
+	    &r->token)) == INBOX_OK)
+		memcpy(p->ref, row.ref, sizeof(p->ref));
+	inbox_row_clear(&row);
+	return rc;
+}
+
+void es_finish(struct es_response *r, int rc)
+{
+	struct es_pending *p = r->pending;
+
+	/* a reference collision (60 random bits) is next to impossible:
+	 * seal anew a few times rather than fail a youth's submission */
+	if (rc == INBOX_ETAKEN && p->tries < 5 &&
+	    (rc = pending_send(p, r)) == INBOX_OK)
+		return;
+	if (rc == INBOX_OK)
+		to_receipt(p->m, p->to, &p->d, p->ref, r);
+	else
+		busy_page(p->m->host, r, &p->d, p->path);
+	r->pending = NULL;
+	pending_free(p);
+}
+
+/* Hands the record for to to the writer (es_commit); takes d over. The
+ * response stays pending, or is the 503 if it cannot be handed over. */
+static void hand_over(const struct es_mount *m, struct es_site *to,
+    struct form_data *d, const char *path, struct es_response *r)
+{
+	struct es_pending *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (p == NULL || (p->path = strdup(path)) == NULL ||
+	    (p->json = form_to_json(d, to->conf->id)) == NULL) {
+		busy_page(m->host, r, d, path);
+		form_data_free(d);
+		if (p != NULL)
+			pending_free(p);    /* its d is still empty */
+		return;
+	}
+	p->m = m;
+	p->to = to;
+	p->d = *d;
+	r->pending = p;
+	if ((rc = pending_send(p, r)) != INBOX_OK)
+		es_finish(r, rc);
 }
 
 /* A request the form cannot read: a page that says so, nothing stored. */
@@ -562,10 +647,12 @@ static void submit(const struct es_mount *m, const struct es_request *req,
 	else if (spec->age_policy == FORM_AGE_PAGE &&
 	    form_over_age(&d, req->today))
 		over_age_page(s, r, spec, path);
-	else if ((rc = store(to, &d, ref)) != INBOX_OK) {
-		form_page(s, r, 503, &d, busy_notice, path);
-		r->retry_after = 30;
-	} else
+	else if (to->commit != NULL) {
+		hand_over(m, to, &d, path, r);
+		return;
+	} else if ((rc = store(to, &d, ref)) != INBOX_OK)
+		busy_page(s, r, &d, path);
+	else
 		to_receipt(m, to, &d, ref, r);
 	form_data_free(&d);
 }

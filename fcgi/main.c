@@ -3,10 +3,12 @@
  *   kaa-fcgi -s SOCKET [-w WORKERS] [-p PIDFILE] [-b BUSY_MS] CONF...
  *
  * A master process opens the unix socket and forks WORKERS processes that
- * each accept requests on it (prefork: a crash loses one request, not the
- * service, and the master starts a new worker). Workers validate and seal;
- * one writer process, also the master's child, stores what they seal in
- * group commits (writer.h). Each CONF is a
+ * each accept requests on it (prefork: a crash loses the requests that
+ * worker holds, not the service, and the master starts a new worker).
+ * Workers validate and seal; one writer process, also the master's child,
+ * stores what they seal in group commits (writer.h). A worker holds up to
+ * WORKER_SLOTS requests: while submissions wait for their commit it serves
+ * the next ones. Each CONF is a
  * municipality or a region of municipalities (see eservice.h: the youth
  * form under each municipality's eservice.base, the school form under its
  * region's base); requests are routed by path.
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -64,8 +67,8 @@ static void usage(FILE *f)
 	    "[-m MODE] [-t SECONDS] CONF...\n"
 	    "  -s SOCKET   unix socket to listen on (nginx fastcgi_pass); without\n"
 	    "              it, the one socket systemd passes (LISTEN_FDS=1)\n"
-	    "  -w WORKERS  worker processes (default 12: a group commit holds as\n"
-	    "              many submissions as there are workers waiting)\n"
+	    "  -w WORKERS  worker processes (default 6), each holding up to 8\n"
+	    "              requests while their commits are under way\n"
 	    "  -p PIDFILE  write the master's pid here\n"
 	    "  -b BUSY_MS  how long a write waits for the inbox lock (default 5000)\n"
 	    "  -m MODE     socket permissions, octal (default 0660: give nginx's\n"
@@ -80,7 +83,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->workers = 12;
+	o->workers = 6;
 	o->timeout = 10;
 	o->busy_ms = 5000;      /* as inbox.h's default */
 	o->socket_mode = 0660;
@@ -224,56 +227,6 @@ static void log_request(const struct es_request *req, int status,
 	buf_free(&line);
 }
 
-static void serve(FCGX_Request *rq, struct es_service *svc,
-    struct es_response *resp, char *body)
-{
-	struct es_request req;
-	struct timespec t0;
-	buf head = BUF_INIT;
-	size_t used = 0;
-	long len;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&req, 0, sizeof(req));
-	req.method = FCGX_GetParam("REQUEST_METHOD", rq->envp);
-	req.path = FCGX_GetParam("DOCUMENT_URI", rq->envp);
-	req.query = FCGX_GetParam("QUERY_STRING", rq->envp);
-	req.content_type = FCGX_GetParam("CONTENT_TYPE", rq->envp);
-	req.host = FCGX_GetParam("HTTP_HOST", rq->envp);
-	req.port = FCGX_GetParam("SERVER_PORT", rq->envp);
-	req.origin = FCGX_GetParam("HTTP_ORIGIN", rq->envp);
-	req.fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", rq->envp);
-	req.today = pnr_today();
-	len = read_body(rq, body, FORM_BODY_MAX, &used);
-	req.body = body;
-	req.body_len = len >= 0 ? (size_t)len : 0;
-	req.body_error = len == -1 ? ES_BODY_TOO_LARGE : len == -2 ? ES_BODY_BROKEN : 0;
-	es_handle(svc, &req, resp);
-
-	buf_printf(&head, "Status: %d %s\r\n", resp->status, reason(resp->status));
-	if (resp->status == 303)
-		buf_printf(&head, "Location: %s\r\n", resp->location);
-	if (resp->allow != NULL)
-		buf_printf(&head, "Allow: %s\r\n", resp->allow);
-	if (resp->retry_after > 0)
-		buf_printf(&head, "Retry-After: %d\r\n", resp->retry_after);
-	buf_printf(&head, "Content-Type: text/html; charset=utf-8\r\n"
-	    "Cache-Control: no-store\r\nContent-Length: %zu\r\n\r\n", resp->body.len);
-	if (head.oom)
-		FCGX_PutS("Status: 500 Internal Server Error\r\n\r\n", rq->out);
-	else
-		FCGX_PutStr(head.data, (int)head.len, rq->out);
-	if (!head.oom && resp->body.len > 0 && strcmp(req.method ? req.method : "", "HEAD") != 0)
-		FCGX_PutStr(resp->body.data, (int)resp->body.len, rq->out);
-	buf_free(&head);
-	log_request(&req, resp->status, &t0);
-	/* What the youth typed does not linger in this process (the rest of
-	 * the buffer was never written: left untouched, it takes no memory). */
-	sodium_memzero(body, used + 1);
-	if (resp->body.data != NULL)
-		sodium_memzero(resp->body.data, resp->body.cap);
-}
-
 /* --- processes ---------------------------------------------------------------- */
 
 static void on_master_term(int sig)
@@ -373,19 +326,231 @@ static void finish_request(FCGX_Request *rq)
 	FCGX_Finish_r(rq);
 }
 
-/* A worker stops after the request it is in, counting from the moment
- * accept() returned: a youth's submission is never cut off halfway, not
- * even one whose first bytes are still on their way. */
-static int worker(int sock, struct es_service *svc, int timeout, int slot)
+/* What a worker holds: a connection whose request has not come yet, or a
+ * submission waiting for its commit (while the worker serves others). */
+enum slot_state { SLOT_FREE, SLOT_READING, SLOT_PENDING };
+
+struct slot {
+	enum slot_state    state;
+	int                fd;          /* SLOT_READING: the connection */
+	long long          deadline;    /* when to give up: close, or 503 */
+	FCGX_Request       rq;
+	struct es_request  req;
+	struct es_response resp;
+	struct timespec    t0;
+};
+
+/* The requests a worker holds at once. */
+#define WORKER_SLOTS 8
+
+static struct slot slots[WORKER_SLOTS];
+static int ep = -1;                 /* the worker's epoll */
+/* The body of the request being read: one at a time, and wiped as soon as
+ * it is handled (what a pending submission needs, it holds itself). */
+static char *body;                  /* FORM_BODY_MAX + 1 */
+
+/* epoll's tags: the writer's answers, the listening socket, else slot
+ * TAG_SLOT + i's connection */
+enum { TAG_ANSWERS, TAG_LISTENER, TAG_SLOT };
+
+static int watch(int fd, uint32_t events, uint32_t tag)
+{
+	struct epoll_event ev = { events, { .u32 = tag } };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Writes the slot's response, logs it, and ends the request. */
+static void respond(struct slot *sl)
+{
+	struct es_response *resp = &sl->resp;
+	FCGX_Request *rq = &sl->rq;
+	buf head = BUF_INIT;
+
+	buf_printf(&head, "Status: %d %s\r\n", resp->status, reason(resp->status));
+	if (resp->status == 303)
+		buf_printf(&head, "Location: %s\r\n", resp->location);
+	if (resp->allow != NULL)
+		buf_printf(&head, "Allow: %s\r\n", resp->allow);
+	if (resp->retry_after > 0)
+		buf_printf(&head, "Retry-After: %d\r\n", resp->retry_after);
+	buf_printf(&head, "Content-Type: text/html; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\nContent-Length: %zu\r\n\r\n", resp->body.len);
+	if (head.oom)
+		FCGX_PutS("Status: 500 Internal Server Error\r\n\r\n", rq->out);
+	else
+		FCGX_PutStr(head.data, (int)head.len, rq->out);
+	if (!head.oom && resp->body.len > 0 &&
+	    strcmp(sl->req.method ? sl->req.method : "", "HEAD") != 0)
+		FCGX_PutStr(resp->body.data, (int)resp->body.len, rq->out);
+	buf_free(&head);
+	log_request(&sl->req, resp->status, &sl->t0);
+	/* The page may show what the youth typed: it does not linger. */
+	if (resp->body.data != NULL)
+		sodium_memzero(resp->body.data, resp->body.cap);
+	finish_request(rq);
+	sl->state = SLOT_FREE;
+}
+
+/* Reads the request now waiting on the slot's connection and answers it,
+ * or, for a submission, hands it to the writer: the slot then waits for
+ * the commit (at most the link's wait). */
+static void serve(struct slot *sl, struct es_service *svc)
+{
+	struct es_request *req = &sl->req;
+	FCGX_Request *rq = &sl->rq;
+	size_t used = 0;
+	long len;
+
+	epoll_ctl(ep, EPOLL_CTL_DEL, sl->fd, NULL);
+	sl->state = SLOT_FREE;
+	if (read_request(rq, sl->fd) != 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &sl->t0);
+	memset(req, 0, sizeof(*req));
+	req->method = FCGX_GetParam("REQUEST_METHOD", rq->envp);
+	req->path = FCGX_GetParam("DOCUMENT_URI", rq->envp);
+	req->query = FCGX_GetParam("QUERY_STRING", rq->envp);
+	req->content_type = FCGX_GetParam("CONTENT_TYPE", rq->envp);
+	req->host = FCGX_GetParam("HTTP_HOST", rq->envp);
+	req->port = FCGX_GetParam("SERVER_PORT", rq->envp);
+	req->origin = FCGX_GetParam("HTTP_ORIGIN", rq->envp);
+	req->fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", rq->envp);
+	req->today = pnr_today();
+	len = read_body(rq, body, FORM_BODY_MAX, &used);
+	req->body = body;
+	req->body_len = len >= 0 ? (size_t)len : 0;
+	req->body_error = len == -1 ? ES_BODY_TOO_LARGE : len == -2 ? ES_BODY_BROKEN : 0;
+	es_handle(svc, req, &sl->resp);
+	/* What the youth typed does not linger in this process (the rest of
+	 * the buffer was never written: left untouched, it takes no memory). */
+	sodium_memzero(body, used + 1);
+	req->body = NULL;
+	req->body_len = 0;
+	if (sl->resp.pending == NULL) {
+		respond(sl);
+		return;
+	}
+	sl->state = SLOT_PENDING;
+	sl->deadline = wr_now_ms() + link_.wait_ms;
+}
+
+/* The writer's answer rc for the slot's submission. */
+static void complete(struct slot *sl, int rc)
+{
+	es_finish(&sl->resp, rc);
+	if (sl->resp.pending == NULL)
+		respond(sl);
+	else             /* sealed anew under another reference: sent again */
+		sl->deadline = wr_now_ms() + link_.wait_ms;
+}
+
+/* Every answer that has come. One whose token no slot waits for is for a
+ * submission already answered 503, or asked by a worker before us. */
+static void take_answers(void)
+{
+	uint64_t token;
+	int rc, i;
+
+	while (wr_answer(&link_, &token, &rc))
+		for (i = 0; i < WORKER_SLOTS; i++)
+			if (slots[i].state == SLOT_PENDING &&
+			    slots[i].resp.token == token) {
+				complete(&slots[i], rc);
+				break;
+			}
+}
+
+/* Bytes wait on the connection (they may have come in time while this
+ * worker was reading another request). */
+static int has_bytes(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
+}
+
+/* Past its deadline, a connection whose request has not come is closed
+ * (libfcgi would have given up on it too) and a submission without an
+ * answer is answered 503 with the form as typed. Returns the ms until the
+ * next deadline, at most a second (the stop check). */
+static int expire(void)
+{
+	long long now = wr_now_ms(), next = now + 1000;
+	struct slot *sl;
+
+	for (sl = slots; sl < slots + WORKER_SLOTS; sl++) {
+		if (sl->state == SLOT_FREE)
+			continue;
+		if (sl->deadline > now) {
+			next = sl->deadline < next ? sl->deadline : next;
+		} else if (sl->state == SLOT_PENDING) {
+			complete(sl, INBOX_EBUSY);
+		} else if (!has_bytes(sl->fd)) {
+			close(sl->fd);       /* also leaves the epoll */
+			sl->state = SLOT_FREE;
+		}
+	}
+	return (int)(next - now);
+}
+
+static struct slot *free_slot(void)
+{
+	struct slot *sl;
+
+	for (sl = slots; sl < slots + WORKER_SLOTS; sl++)
+		if (sl->state == SLOT_FREE)
+			return sl;
+	return NULL;
+}
+
+static int held(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < WORKER_SLOTS; i++)
+		n += slots[i].state != SLOT_FREE;
+	return n;
+}
+
+/* Takes one connection, if one waits, into a free slot: its request is
+ * read once its bytes are there (nginx sends it whole), not waited for.
+ * Returns 1 when the worker is to take no more: the listening socket is
+ * shut (its queue served) and a stop is pending, or accept keeps failing. */
+static int take_connection(int sock, int timeout, int *failures)
+{
+	struct slot *sl = free_slot();
+	int fd = next_connection(sock, timeout);
+
+	if (fd < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+		    errno == ECONNABORTED)
+			return 0;
+		if (stop_pending())
+			return 1;
+		/* e.g. out of file descriptors: do not spin; after many
+		 * failures let the master start a fresh worker. */
+		fprintf(stderr, "kaa-fcgi[%d]: accept failed\n", (int)self_pid);
+		usleep(100000);
+		return ++*failures > 100;
+	}
+	*failures = 0;
+	if (watch(fd, EPOLLIN, TAG_SLOT + (uint32_t)(sl - slots)) != 0) {
+		close(fd);
+		return 0;
+	}
+	sl->fd = fd;
+	sl->state = SLOT_READING;
+	sl->deadline = wr_now_ms() + 1000LL * timeout;
+	return 0;
+}
+
+static int worker_setup(struct es_service *svc, int slot, int *not_listening)
 {
 	static const struct rlimit no_core = { 0, 0 };
-	static struct es_commit commit = { wr_commit, &link_ };
-	FCGX_Request rq;
-	struct es_response resp;
-	char *body = malloc(FORM_BODY_MAX + 1);
+	static struct es_commit commit = { wr_send, &link_ };
 	sigset_t mask;
-	int fd, failures = 0;
-	int not_listening = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int i;
 
 	/* Workers hold submissions in memory: no core dumps, no ptrace by
 	 * other processes of the same user. */
@@ -394,17 +559,49 @@ static int worker(int sock, struct es_service *svc, int timeout, int slot)
 	/* If the master is killed outright, nobody is left to stop us. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != master_pid)
-		return 1;
+		return -1;
 	self_pid = getpid();
 	/* its own end of the link to the writer, which stores for it */
 	wr_link_keep(&link_, slot);
 	es_service_set_commit(svc, &commit);
 	stop_signals(&mask);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
-	if (body == NULL || not_listening < 0 ||
-	    FCGX_InitRequest(&rq, not_listening, 0) != 0)
+	if ((body = malloc(FORM_BODY_MAX + 1)) == NULL ||
+	    (*not_listening = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    watch(wr_fd(&link_), EPOLLIN, TAG_ANSWERS) != 0)
+		return -1;
+	for (i = 0; i < WORKER_SLOTS; i++) {
+		buf_init(&slots[i].resp.body);
+		if (FCGX_InitRequest(&slots[i].rq, *not_listening, 0) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Watches the listening socket while the worker has a free slot and takes
+ * connections. Of the workers waiting for one, only one wakes for it
+ * (EPOLLEXCLUSIVE, which cannot be changed, only removed and added). */
+static void listen_if(int sock, int want, int *watching)
+{
+	if (want == *watching)
+		return;
+	if (want ? watch(sock, EPOLLIN | EPOLLEXCLUSIVE, TAG_LISTENER) == 0 :
+	    epoll_ctl(ep, EPOLL_CTL_DEL, sock, NULL) == 0)
+		*watching = want;
+}
+
+/* A worker stops after the requests it holds, counting from the moment
+ * accept() returned: a youth's submission is never cut off halfway, not
+ * even one whose first bytes are still on their way. */
+static int worker(int sock, struct es_service *svc, int timeout, int slot)
+{
+	struct epoll_event ev[WORKER_SLOTS + 2];
+	int i, n, wait, not_listening = -1, failures = 0, done = 0, watching = 0;
+	int trimmed = 1;
+
+	if (worker_setup(svc, slot, &not_listening) != 0)
 		return 1;
-	buf_init(&resp.body);
 	/* From here on a worker reads what the internet sends: only the
 	 * system calls it needs (confine.h). */
 	if (confine(CONFINE_WORKER) != 0) {
@@ -415,38 +612,39 @@ static int worker(int sock, struct es_service *svc, int timeout, int slot)
 	 * has shut it, accept() still hands out the connections nginx has
 	 * queued (their requests already sent) and only then fails. systemd's
 	 * socket is not shut: the connections queued there wait for the next
-	 * start, and accept() wakes each second to look for a stop. */
+	 * start, and a worker looks for a stop at least each second. */
 	for (;;) {
+		wait = expire();
 		if (inherited && stop_pending())
+			done = 1;
+		if (done && held() == 0)
 			break;
-		if ((fd = next_connection(sock, timeout)) < 0) {
-			if (stop_pending())
-				break;
-			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-				continue;
-			/* e.g. out of file descriptors: do not spin; after many
-			 * failures let the master start a fresh worker. */
-			if (++failures > 100)
-				break;
-			fprintf(stderr, "kaa-fcgi[%d]: accept failed\n", (int)self_pid);
-			usleep(100000);
-			continue;
+		listen_if(sock, !done && free_slot() != NULL, &watching);
+		if ((n = epoll_wait(ep, ev, WORKER_SLOTS + 2, wait)) < 0 && errno != EINTR)
+			break;
+		/* A second without a request: give back what the busy time
+		 * took (a burst holds many requests' buffers at once). */
+		if (n == 0 && held() == 0 && !trimmed)
+			trimmed = malloc_trim(0) >= 0;
+		else if (n > 0)
+			trimmed = 0;
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.u32 == TAG_ANSWERS)
+				take_answers();
+			else if (ev[i].data.u32 >= TAG_SLOT &&
+			    slots[ev[i].data.u32 - TAG_SLOT].state == SLOT_READING)
+				serve(&slots[ev[i].data.u32 - TAG_SLOT], svc);
 		}
-		failures = 0;
-		if (read_request(&rq, fd) != 0)
-			continue;
-		serve(&rq, svc, &resp, body);
-		finish_request(&rq);
-		/* a connection the web server asked to keep: we take one
-		 * request a connection (nginx's default) */
-		if (rq.ipcFd >= 0) {
-			close(rq.ipcFd);
-			rq.ipcFd = -1;
-		}
+		/* connections last: a slot a request just freed can take one */
+		for (i = 0; i < n; i++)
+			if (ev[i].data.u32 == TAG_LISTENER && !done && free_slot())
+				done = take_connection(sock, timeout, &failures);
 	}
-	buf_free(&resp.body);
+	for (i = 0; i < WORKER_SLOTS; i++)
+		buf_free(&slots[i].resp.body);
 	free(body);
 	close(not_listening);
+	close(ep);
 	return stop_pending() ? 0 : 1;
 }
 
@@ -611,9 +809,9 @@ static void supervise(const struct options *o, int sock,
 			kill(pids[i], SIGTERM);
 	if (!inherited)
 		shutdown(sock, SHUT_RD);
-	/* a request may take: 2 s for its first bytes (libfcgi), a read and a
+	/* a request may take: a timeout for its first bytes, a read and a
 	 * write timeout each, and the wait for its commit */
-	reap(pids, o->workers, 2 + 2 * o->timeout + o->busy_ms / 1000 + 1);
+	reap(pids, o->workers, 3 * o->timeout + o->busy_ms / 1000 + 1);
 	/* then the writer commits what is left, within its lock wait */
 	if (wpid > 0) {
 		kill(wpid, SIGTERM);
@@ -622,11 +820,11 @@ static void supervise(const struct options *o, int sock,
 }
 
 /* Our own socket (-s), or systemd's: fd 3 when LISTEN_PID is us and
- * LISTEN_FDS is 1. Workers' accept() wakes each second to look for a stop
- * (on systemd's socket, which is never shut, that is how they notice). */
+ * LISTEN_FDS is 1. Non-blocking: every idle worker's poll() wakes for a
+ * new connection, and those that do not get it go back to their own
+ * requests instead of waiting in accept(). */
 static int listen_socket(const struct options *o)
 {
-	static const struct timeval tick = { 1, 0 };
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
 	int sock;
 
@@ -654,7 +852,7 @@ static int listen_socket(const struct options *o)
 		 * only nginx's user should be able to (-m; see README). */
 		chmod(o->socket, o->socket_mode);
 	}
-	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
 	return sock;
 }
 

@@ -100,28 +100,11 @@ void wr_link_keep(struct wr_link *l, int slot)
 
 /* --- the worker's side ------------------------------------------------------ */
 
-/* Waits until fd is ready for events, at most until deadline: 0, or -1. */
-static int wait_ready(int fd, short events, long long deadline)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	long long left;
-	int r;
-
-	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
-			return -1;
-		r = poll(&p, 1, (int)left);
-		if (r > 0)
-			return (p.revents & events) ? 0 : -1;
-		if (r < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-/* Tokens tell this worker's answers from those meant for a question its
- * slot asked before: a random start (a worker that died in this slot
- * counted from its own), then one more each question, without a draw from
- * the system's generator per submission. */
+/* Tokens tell apart the answers to this worker's questions, several of
+ * which may wait at once, and those meant for a question its slot asked
+ * before: a random start (a worker that died in this slot counted from its
+ * own), then one more each question, without a draw from the system's
+ * generator per submission. */
 static uint64_t next_token(void)
 {
 	static uint64_t next;
@@ -131,12 +114,21 @@ static uint64_t next_token(void)
 	return next++;
 }
 
-int wr_commit(void *ctx, size_t site, const struct inbox_row *row)
+int wr_fd(const struct wr_link *l)
+{
+	return l->fd[l->slot][0];
+}
+
+long long wr_now_ms(void)
+{
+	return now_ms();
+}
+
+int wr_send(void *ctx, size_t site, const struct inbox_row *row,
+    uint64_t *token)
 {
 	struct wr_link *l = ctx;
-	int fd = l->fd[l->slot][0];
 	struct wr_req q;
-	struct wr_reply a;
 	struct iovec iov[2];
 	struct msghdr m;
 
@@ -156,17 +148,27 @@ int wr_commit(void *ctx, size_t site, const struct inbox_row *row)
 	memset(&m, 0, sizeof(m));
 	m.msg_iov = iov;
 	m.msg_iovlen = 2;
-	if (wait_ready(fd, POLLOUT, q.deadline) != 0 ||
-	    sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	/* never waits: a socket this full means a writer that does not
+	 * read, and the form is better answered 503 at once */
+	if (sendmsg(wr_fd(l), &m, MSG_DONTWAIT | MSG_NOSIGNAL) !=
 	    (ssize_t)(sizeof(q) + row->sealed_len))
 		return INBOX_EBUSY;
-	/* An answer with another token is for a question this slot asked
-	 * before (its worker gave up, or died): not ours. */
-	while (wait_ready(fd, POLLIN, q.deadline) == 0)
-		if (recv(fd, &a, sizeof(a), MSG_DONTWAIT) == (ssize_t)sizeof(a) &&
-		    a.token == q.token)
-			return a.rc;
-	return INBOX_EBUSY;
+	*token = q.token;
+	return INBOX_OK;
+}
+
+int wr_answer(const struct wr_link *l, uint64_t *token, int *rc)
+{
+	struct wr_reply a;
+	ssize_t n;
+
+	while ((n = recv(wr_fd(l), &a, sizeof(a), MSG_DONTWAIT)) >= 0)
+		if (n == (ssize_t)sizeof(a)) {
+			*token = a.token;
+			*rc = a.rc;
+			return 1;
+		}
+	return 0;
 }
 
 /* --- the writer ------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #define KAA_ESERVICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "buf.h"
 #include "conf.h"
 #include "form.h"
@@ -16,15 +17,21 @@
 #include "pnr.h"
 #include "region.h"
 
-/* How a sealed submission reaches its inbox: fn(ctx, site, row), where
- * site is the municipality's index in es_service.sites; returns an
- * inbox_err (INBOX_ETAKEN: seal anew). Without one, es_handle stores each
- * submission itself, in a transaction of its own; kaa-fcgi's workers hand
- * them to its writer process (writer.h), which commits them in groups. */
+/* How a sealed submission reaches its inbox. Without one, es_handle stores
+ * each submission itself, in a transaction of its own. kaa-fcgi's workers
+ * hand them to its writer process (writer.h), which commits them in
+ * groups: send(ctx, site, row, &token) hands the row over without waiting
+ * for the commit (site is the municipality's index in es_service.sites;
+ * returns an inbox_err), and the answer, when it comes, goes to
+ * es_finish. */
 struct es_commit {
-	int  (*fn)(void *ctx, size_t site, const struct inbox_row *row);
+	int  (*send)(void *ctx, size_t site, const struct inbox_row *row,
+	    uint64_t *token);
 	void  *ctx;
 };
+
+/* A sealed submission waiting for its commit (es_finish). */
+struct es_pending;
 
 /* One municipality served by this process. */
 struct es_site {
@@ -61,6 +68,10 @@ struct es_response {
 	int         retry_after;     /* seconds, for 503; 0 = none */
 	char        location[1024];  /* for 303, or "" */
 	buf         body;            /* text/html; charset=utf-8 */
+	/* Not NULL: no answer yet. The submission was handed over (es_commit)
+	 * under token; es_finish gives its answer. */
+	struct es_pending *pending;
+	uint64_t    token;
 };
 
 enum es_body {
@@ -128,10 +139,18 @@ void es_service_free(struct es_service *svc);
 /* From now on submissions are stored through c (which must outlive svc). */
 void es_service_set_commit(struct es_service *svc, const struct es_commit *c);
 
-/* Answers req. resp->body must be initialised (it is reset first).
- * Returns nothing: every outcome is a response. */
+/* Answers req. resp->body must be initialised (it is reset first) and
+ * resp->pending NULL. Returns nothing: every outcome is a response, or,
+ * with an es_commit, a submission pending (resp->pending). */
 void es_handle(struct es_service *svc, const struct es_request *req,
     struct es_response *resp);
+
+/* The answer rc (an inbox_err) to resp's pending submission: 303 to the
+ * receipt once it is stored, 503 with the form as typed if not (also for
+ * INBOX_EBUSY: no answer in time). A taken reference is sealed anew and
+ * handed over again: resp is then still pending, under a new token. Uses
+ * nothing of the request, which may be gone. */
+void es_finish(struct es_response *resp, int rc);
 
 /* 1 if a browser says the request comes from another site: Sec-Fetch-Site
  * other than same-origin or none (typed or bookmarked), or an Origin whose

@@ -1,26 +1,28 @@
 /* writer.h — kaa-fcgi's group commit.
  *
  * Workers validate and seal (in parallel); one writer process stores. Each
- * worker hands its sealed row (inbox.h) to the writer over a socket of its
- * own and waits for the answer. The writer keeps one thread (a lane) per
- * inbox: a lane takes every row that has arrived for its inbox, stores
- * them in one transaction with one durable commit, and only then answers
- * each worker. Rows that arrive during a commit go into the next one, so a
- * burst shares its fsyncs and a quiet service commits each row at once:
- * nothing waits for a timer. A slow disk holds up its own lane only.
+ * worker hands its sealed rows (inbox.h) to the writer over a socket of its
+ * own and, while their answers are on the way, takes further requests. The
+ * writer keeps one thread (a lane) per inbox: a lane takes every row that
+ * has arrived for its inbox, stores them in one transaction with one
+ * durable commit, and only then answers each worker. Rows that arrive
+ * during a commit go into the next one, so a burst shares its fsyncs and a
+ * quiet service commits each row at once: nothing waits for a timer. A
+ * slow disk holds up its own lane only.
  *
- * Failures: a worker waits at most its wait time (kaa-fcgi -b) for the
- * answer, then answers 503 with the form as typed. A writer that dies
- * loses only its uncommitted transaction (SQLite rolls it back), and the
- * rows in it were never answered; kaa-fcgi's master starts a new writer,
- * which takes the rows still waiting in the sockets. A row whose worker has
- * given up is not stored, so that the 503 the person saw stays true (a row
- * committed just as its worker gave up is stored but was not acknowledged:
- * never the other way round). */
+ * Failures: a submission waits at most the wait time (kaa-fcgi -b) for its
+ * answer, then its worker answers 503 with the form as typed. A writer that
+ * dies loses only its uncommitted transaction (SQLite rolls it back), and
+ * the rows in it were never answered; kaa-fcgi's master starts a new
+ * writer, which takes the rows still waiting in the sockets. A row whose
+ * worker has given up is not stored, so that the 503 the person saw stays
+ * true (a row committed just as its worker gave up is stored but was not
+ * acknowledged: never the other way round). */
 #ifndef KAA_WRITER_H
 #define KAA_WRITER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "inbox.h"
 
 #define WR_MAX_SLOTS 64        /* workers */
@@ -55,10 +57,25 @@ void wr_link_keep(struct wr_link *l, int slot);
  * 1 if it cannot start. */
 int wr_serve(struct wr_link *l, const struct wr_target *t, size_t n);
 
-/* In a worker: has row stored in inbox number site by the writer and
- * waits for the commit. Returns an inbox_err: INBOX_OK once the row is
- * durable, INBOX_ETAKEN if its reference is taken (seal anew),
- * INBOX_EBUSY if no answer came within the wait. ctx is the wr_link. */
-int wr_commit(void *ctx, size_t site, const struct inbox_row *row);
+/* In a worker (ctx is the wr_link): hands row, for inbox number site, to
+ * the writer without waiting; its answer comes later (wr_answer) with
+ * *token. Returns an inbox_err: INBOX_OK once sent, INBOX_EBUSY if the
+ * writer's socket takes no more. The writer stores a row only until
+ * wr_now_ms() + wait_ms as of this call: the worker gives up then. */
+int wr_send(void *ctx, size_t site, const struct inbox_row *row,
+    uint64_t *token);
+
+/* In a worker: takes one answer waiting on its socket (poll wr_fd). 1 with
+ * the question's *token and *rc (an inbox_err: INBOX_OK once the row is
+ * durable, INBOX_ETAKEN if its reference is taken: seal anew), 0 if none
+ * waits. An answer whose token the worker no longer waits for is one it
+ * gave up on (503): drop it. */
+int wr_answer(const struct wr_link *l, uint64_t *token, int *rc);
+
+/* CLOCK_MONOTONIC in ms, the writer's clock for deadlines. */
+long long wr_now_ms(void);
+
+/* A worker's end of its slot, to poll for answers. */
+int wr_fd(const struct wr_link *l);
 
 #endif

@@ -212,7 +212,7 @@ start() {
 	mode=0600
 	[ -z "$nginx_group" ] || mode=0660
 	"$bin/kaa-fcgi" -s "$sock" -p "$run/kaa-fcgi.pid" \
-		-w "${KAA_WORKERS:-12}" -b "${KAA_BUSY_MS:-5000}" -t "${KAA_TIMEOUT:-10}" \
+		-w "${KAA_WORKERS:-6}" -b "${KAA_BUSY_MS:-5000}" -t "${KAA_TIMEOUT:-10}" \
 		-m $mode "$conf" \
 		>>"$run/kaa-fcgi.log" 2>&1 </dev/null &
 	wait_for -s "$run/kaa-fcgi.pid" && wait_for -S "$sock" ||

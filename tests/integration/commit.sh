@@ -1,7 +1,8 @@
 #!/bin/sh
 # Group commit, end to end: the real nginx and kaa-fcgi on loopback.
 #  1. 64 clients at once: every submission answered 303, every 303's
-#     reference stored.
+#     reference stored. With the writer stopped, workers holding
+#     submissions still answer a page at once.
 #  2. The writer process killed (SIGKILL) five times under load: every 303
 #     is stored, every other answer is 503 (the form kept), the inbox is
 #     whole, and the service recovers by itself.
@@ -51,6 +52,23 @@ acked "$T/c64" > "$T/c64.refs"
 check "640 different references" test "$(sort -u "$T/c64.refs" | wc -l)" -eq 640
 check "every 303's reference is stored" all_stored "$T/c64.refs"
 check "nothing stored twice" test "$(stored_refs | wc -l)" -eq 640
+
+# --- 1b. a worker waiting for commits serves meanwhile: the writer stopped
+# (SIGSTOP), eight submissions wait in the workers; the form page is still
+# answered at once; the writer let go within the wait, all eight are
+# answered 303 and stored
+w=$(writer_pid) && kill -STOP "$w"
+load 8 --count 1 "$T/held" > "$T/held.counts" &
+lp=$!
+sleep 0.3
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 0.7 "$FORM")
+kill -CONT "$w"
+wait "$lp"
+check "the writer stopped, eight submissions waiting: the form page answered at once ($code)" \
+	test "$code" = 200
+check "... then all eight answered 303 ($(cat "$T/held.counts"))" test "$(cat "$T/held.counts")" = "303:8"
+acked "$T/held" > "$T/held.refs"
+check "... and stored" all_stored "$T/held.refs"
 
 # --- 2. the writer killed under load
 rows0=$(stored_refs | wc -l)
@@ -135,7 +153,7 @@ check "... the inbox is whole (integrity_check)" \
 check "... the master was started again and serves (pid $MASTER)" kill -0 "$MASTER"
 
 # --- 3. every row opens with the key
-cat "$T/c64.refs" "$T/kill.refs" "$T/after.refs" "$T/crash.refs" | sort > "$T/all.refs"
+cat "$T/c64.refs" "$T/held.refs" "$T/kill.refs" "$T/after.refs" "$T/crash.refs" | sort > "$T/all.refs"
 total=$(stored_refs | wc -l)
 mkdir -m 0700 "$T/coord"
 "$BIN/kaa-inbox" pull -c "$KAA_CONF" --archive "$T/coord/a.archive" "$KAA_INBOX" > "$T/pull.out" 2>&1

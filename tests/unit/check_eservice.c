@@ -405,6 +405,119 @@ START_TEST(locked_database_503)
 }
 END_TEST
 
+/* A writer for the tests: it keeps the rows handed over (as kaa-fcgi's
+ * writer would receive them) and says whether it takes them. */
+static struct {
+	int      refuse;          /* send answers this inbox_err, if not 0 */
+	int      sent;
+	uint64_t token;
+	char     ref[INBOX_REF_LEN + 1];
+	char     site_id[32];
+} handed;
+
+static int hand(void *ctx, size_t site, const struct inbox_row *row,
+    uint64_t *token)
+{
+	(void)ctx;
+	if (handed.refuse)
+		return handed.refuse;
+	handed.sent++;
+	*token = handed.token = 1000 + (uint64_t)handed.sent;
+	memcpy(handed.ref, row->ref, sizeof(handed.ref));
+	snprintf(handed.site_id, sizeof(handed.site_id), "%s", svc.sites[site].conf->id);
+	return INBOX_OK;
+}
+
+static const struct es_commit to_writer = { hand, NULL };
+
+static void hand_setup(void)
+{
+	setup();
+	memset(&handed, 0, sizeof(handed));
+	es_service_set_commit(&svc, &to_writer);
+}
+
+/* With a writer, a valid submission is sealed and handed over, and its
+ * answer waits: nothing is stored here, no page yet. */
+START_TEST(handed_over_pending)
+{
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_ptr_nonnull(resp.pending);
+	ck_assert_int_eq(handed.sent, 1);
+	ck_assert_str_eq(handed.site_id, "testkommun");
+	ck_assert(resp.token == handed.token);
+	ck_assert_uint_eq(resp.body.len, 0);
+	ck_assert_int_eq(count_rows(), 0);
+	es_finish(&resp, INBOX_OK);
+	ck_assert_ptr_null(resp.pending);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_ptr_nonnull(strstr(resp.location, handed.ref));
+	ck_assert_ptr_nonnull(strstr(resp.location, "&kontakt=sms"));
+}
+END_TEST
+
+/* No commit in time (or a failed one): 503 with the form as typed. */
+START_TEST(handed_over_busy)
+{
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_ptr_nonnull(resp.pending);
+	es_finish(&resp, INBOX_EBUSY);
+	ck_assert_ptr_null(resp.pending);
+	ck_assert_int_eq(resp.status, 503);
+	ck_assert_int_eq(resp.retry_after, 30);
+	ck_assert(has("Vi kunde inte ta emot"));
+	ck_assert(has("value=\"Test Testsson\""));
+	ck_assert(has("value=\"Tränar &lt;b&gt;\""));
+}
+END_TEST
+
+/* A taken reference: sealed anew and handed over again under a new
+ * reference and token; the 303 names the reference that was stored. After
+ * five takes it gives up with a 503. */
+START_TEST(handed_over_taken)
+{
+	char first[INBOX_REF_LEN + 1];
+	int i;
+
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	memcpy(first, handed.ref, sizeof(first));
+	es_finish(&resp, INBOX_ETAKEN);
+	ck_assert_ptr_nonnull(resp.pending);
+	ck_assert_int_eq(handed.sent, 2);
+	ck_assert(resp.token == handed.token);
+	ck_assert_str_ne(handed.ref, first);
+	es_finish(&resp, INBOX_OK);
+	ck_assert_int_eq(resp.status, 303);
+	ck_assert_ptr_nonnull(strstr(resp.location, handed.ref));
+	ck_assert_ptr_null(strstr(resp.location, first));
+
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	for (i = 0; resp.pending != NULL && i < 10; i++)
+		es_finish(&resp, INBOX_ETAKEN);
+	ck_assert_int_eq(i, 5);
+	ck_assert_int_eq(resp.status, 503);
+	ck_assert(has("value=\"Test Testsson\""));
+}
+END_TEST
+
+/* A writer that takes nothing (its socket full): 503 at once, the form
+ * kept, nothing pending. Invalid input is never handed over. */
+START_TEST(handed_over_refused)
+{
+	handed.refuse = INBOX_EBUSY;
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded", YOUTH);
+	ck_assert_ptr_null(resp.pending);
+	ck_assert_int_eq(resp.status, 503);
+	ck_assert(has("value=\"Test Testsson\""));
+	handed.refuse = 0;
+	request("POST", FORM, NULL, "application/x-www-form-urlencoded",
+	    "namn=X&personnummer=200812122399&telefon=&epost=&kontakt=sms");
+	ck_assert_ptr_null(resp.pending);
+	ck_assert_int_eq(resp.status, 422);
+	ck_assert_int_eq(handed.sent, 0);
+}
+END_TEST
+
 /* Requests our form never sends get a clear 4xx and store nothing. */
 static const struct {
 	const char *method, *path, *query, *ctype, *body;
@@ -753,6 +866,13 @@ int main(void)
 	tcase_add_test(tc, bad_shell_refused);
 	tcase_add_loop_test(tc, cross_site_refused, 0, sizeof(origins) / sizeof(origins[0]));
 	tcase_add_test(tc, trap_for_bots);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("handed over");
+	tcase_add_checked_fixture(tc, hand_setup, teardown);
+	tcase_add_test(tc, handed_over_pending);
+	tcase_add_test(tc, handed_over_busy);
+	tcase_add_test(tc, handed_over_taken);
+	tcase_add_test(tc, handed_over_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("region");
 	tcase_set_timeout(tc, 30);

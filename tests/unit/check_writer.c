@@ -1,5 +1,6 @@
 /* check_writer.c — group commit: the writer process and the workers' side. */
 #include <check.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -84,6 +85,26 @@ static void stop_writer(pid_t pid)
 	writer_pid = 0;
 }
 
+/* As a worker does: hands row over and waits for its answer, at most the
+ * link's wait; other answers (to questions given up on) are dropped. */
+static int commit_row(int slot, const struct inbox_row *row)
+{
+	long long deadline = wr_now_ms() + link_.wait_ms;
+	uint64_t token, got;
+	struct pollfd p;
+	int rc, left;
+
+	link_.slot = slot;
+	if ((rc = wr_send(&link_, 0, row, &token)) != INBOX_OK)
+		return rc;
+	p = (struct pollfd){ wr_fd(&link_), POLLIN, 0 };
+	while ((left = (int)(deadline - wr_now_ms())) > 0 && poll(&p, 1, left) >= 0)
+		while (wr_answer(&link_, &got, &rc))
+			if (got == token)
+				return rc;
+	return INBOX_EBUSY;
+}
+
 /* Seals the record and has slot's writer store it. No ck_assert: it runs in
  * forked workers too (under CK_FORK=no a failed assertion there would run
  * the rest of the suite in the child). */
@@ -95,8 +116,7 @@ static int commit(int slot, char ref[INBOX_REF_LEN + 1])
 	if ((rc = inbox_seal(&ks, "sysselsattning", record, strlen(record),
 	    &row)) != INBOX_OK)
 		return rc;
-	link_.slot = slot;
-	rc = wr_commit(&link_, 0, &row);
+	rc = commit_row(slot, &row);
 	if (ref != NULL)
 		memcpy(ref, row.ref, sizeof(row.ref));
 	inbox_row_clear(&row);
@@ -189,6 +209,47 @@ START_TEST(workers_commit)
 }
 END_TEST
 
+/* A worker hands over several rows before any answer comes (it serves
+ * other requests meanwhile): each answer names its row by token, and all
+ * are stored. */
+START_TEST(several_in_flight)
+{
+	struct inbox_row row[3];
+	uint64_t token[3], got;
+	struct pollfd p;
+	int i, rc, answered = 0, seen[3] = { 0 };
+	long long deadline;
+	pid_t writer = start_writer();
+
+	link_.slot = 0;
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(inbox_seal(&ks, "sysselsattning", record,
+		    strlen(record), &row[i]), INBOX_OK);
+		ck_assert_int_eq(wr_send(&link_, 0, &row[i], &token[i]), INBOX_OK);
+	}
+	ck_assert(token[0] != token[1] && token[1] != token[2]);
+	p = (struct pollfd){ wr_fd(&link_), POLLIN, 0 };
+	deadline = wr_now_ms() + WAIT_MS;
+	while (answered < 3 && wr_now_ms() < deadline) {
+		ck_assert_int_ge(poll(&p, 1, 1000), 0);
+		while (wr_answer(&link_, &got, &rc))
+			for (i = 0; i < 3; i++)
+				if (got == token[i] && !seen[i]) {
+					ck_assert_int_eq(rc, INBOX_OK);
+					seen[i] = 1;
+					answered++;
+				}
+	}
+	ck_assert_int_eq(answered, 3);
+	stop_writer(writer);
+	for (i = 0; i < 3; i++) {
+		ck_assert(stored(row[i].ref));
+		inbox_row_clear(&row[i]);
+	}
+	ck_assert_int_eq(count_rows(), 3);
+}
+END_TEST
+
 /* No writer: the worker's wait ends at its limit, never hangs. */
 START_TEST(no_writer_busy)
 {
@@ -232,8 +293,7 @@ START_TEST(taken_reference)
 	ck_assert_int_eq(inbox_seal(&ks, "sysselsattning", record,
 	    strlen(record), &row), INBOX_OK);
 	memcpy(row.ref, ref, sizeof(row.ref));
-	link_.slot = 1;
-	ck_assert_int_eq(wr_commit(&link_, 0, &row), INBOX_ETAKEN);
+	ck_assert_int_eq(commit_row(1, &row), INBOX_ETAKEN);
 	inbox_row_clear(&row);
 	stop_writer(writer);
 	ck_assert_int_eq(count_rows(), 1);
@@ -250,6 +310,7 @@ int main(void)
 	tcase_add_test(tc, workers_commit);
 	tcase_add_test(tc, no_writer_busy);
 	tcase_add_test(tc, late_row_dropped);
+	tcase_add_test(tc, several_in_flight);
 	tcase_add_test(tc, taken_reference);
 	suite_add_tcase(s, tc);
 	return testutil_run(s);
