@@ -391,22 +391,9 @@ static int open_inbox(struct es_site *s, int flags)
 	return inbox_keep_open(&s->ib, s->conf->inbox_path, flags, s->busy_ms);
 }
 
-/* Stores one sealed row for the site s (ctx) in this process, in a
- * transaction of its own. */
-static int store_row(void *ctx, const struct inbox_row *row)
-{
-	struct es_site *s = ctx;
-	int rc;
-
-	if ((rc = open_inbox(s, INBOX_CREATE)) != INBOX_OK)
-		return rc;
-	rc = inbox_insert_one(s->ib, row);
-	inbox_keep_after(&s->ib, rc);
-	return rc;
-}
-
 /* Stores the record in the inbox of the municipality it is for, sealed to
- * that municipality's coordinators; returns an inbox_err. */
+ * that municipality's coordinators, in this process; returns an
+ * inbox_err. */
 static int store(struct es_site *s, const struct form_data *d,
     char ref[INBOX_REF_LEN + 1])
 {
@@ -415,8 +402,11 @@ static int store(struct es_site *s, const struct form_data *d,
 
 	if ((json = form_to_json(d, s->conf->id)) == NULL)
 		return INBOX_ENOMEM;
-	rc = inbox_seal_store(&s->keys, d->spec->kind, json, strlen(json),
-	    store_row, s, ref);
+	if ((rc = open_inbox(s, INBOX_CREATE)) == INBOX_OK) {
+		rc = inbox_append(s->ib, &s->keys, d->spec->kind, json,
+		    strlen(json), ref);
+		inbox_keep_after(&s->ib, rc);
+	}
 	sodium_memzero(json, strlen(json));
 	free(json);
 	return rc;
@@ -500,9 +490,7 @@ void es_finish(struct es_response *r, int rc)
 {
 	struct es_pending *p = r->pending;
 
-	/* a reference collision (60 random bits) is next to impossible:
-	 * seal anew a few times rather than fail a youth's submission */
-	if (rc == INBOX_ETAKEN && p->tries < 5 &&
+	if (rc == INBOX_ETAKEN && p->tries < INBOX_SEAL_TRIES &&
 	    (rc = pending_send(p, r)) == INBOX_OK)
 		return;
 	if (rc == INBOX_OK)

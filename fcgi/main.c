@@ -402,7 +402,6 @@ static void serve(struct slot *sl, struct es_service *svc)
 	size_t used = 0;
 	long len;
 
-	epoll_ctl(ep, EPOLL_CTL_DEL, sl->fd, NULL);
 	sl->state = SLOT_FREE;
 	if (read_request(rq, sl->fd) != 0)
 		return;
@@ -535,7 +534,9 @@ static int take_connection(int sock, int timeout, int *failures)
 		return ++*failures > 100;
 	}
 	*failures = 0;
-	if (watch(fd, EPOLLIN, TAG_SLOT + (uint32_t)(sl - slots)) != 0) {
+	/* one event: once its request is read, a pending connection has no
+	 * more to say (closing it later leaves the epoll) */
+	if (watch(fd, EPOLLIN | EPOLLONESHOT, TAG_SLOT + (uint32_t)(sl - slots)) != 0) {
 		close(fd);
 		return 0;
 	}
@@ -624,10 +625,12 @@ static int worker(int sock, struct es_service *svc, int timeout, int slot)
 			break;
 		/* A second without a request: give back what the busy time
 		 * took (a burst holds many requests' buffers at once). */
-		if (n == 0 && held() == 0 && !trimmed)
-			trimmed = malloc_trim(0) >= 0;
-		else if (n > 0)
+		if (n == 0 && held() == 0 && !trimmed) {
+			malloc_trim(0);
+			trimmed = 1;
+		} else if (n > 0) {
 			trimmed = 0;
+		}
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.u32 == TAG_ANSWERS)
 				take_answers();

@@ -102,7 +102,8 @@ void inbox_close(inbox *ib);
 
 /* Seals plain (len bytes) as an envelope to every key of ks (format 2) and
  * stores it as a new entry of the given kind, in a transaction of its own.
- * On success ref receives the new reference code (NUL-terminated). */
+ * On success ref receives the new reference code (NUL-terminated). A taken
+ * reference gets a new seal with a new one, up to INBOX_SEAL_TRIES times. */
 int inbox_append(inbox *ib, const struct key_set *ks, const char *kind,
     const char *plain, size_t len, char ref[INBOX_REF_LEN + 1]);
 
@@ -131,20 +132,12 @@ void inbox_row_clear(struct inbox_row *row);
  * is durable; any other value means none of them was stored. */
 int inbox_insert(inbox *ib, const struct inbox_row *const *rows, size_t n,
     int *rc);
-/* inbox_insert of one row: INBOX_OK, INBOX_ETAKEN, or the error. */
-int inbox_insert_one(inbox *ib, const struct inbox_row *row);
 
-/* Stores a sealed row somewhere (this process's inbox, or kaa-fcgi's
- * writer); returns an inbox_err, INBOX_ETAKEN if its reference is taken. */
-typedef int inbox_store_fn(void *ctx, const struct inbox_row *row);
-
-/* Seals plain as a new row (inbox_seal) and has store store it; a taken
- * reference gets a new seal with a new reference, a few times. On success
- * ref receives the reference. Returns an inbox_err. inbox_append is this
- * with the row stored in ib. */
-int inbox_seal_store(const struct key_set *ks, const char *kind,
-    const char *plain, size_t len, inbox_store_fn *store, void *ctx,
-    char ref[INBOX_REF_LEN + 1]);
+/* A reference collision (60 random bits) is next to impossible: whoever
+ * stores a row that comes back INBOX_ETAKEN seals it anew under a new
+ * reference, at most this many times in all, rather than fail a youth's
+ * submission on it (the reference is in the associated data). */
+#define INBOX_SEAL_TRIES 5
 
 /* Calls fn for each entry, oldest first (sealed is NULL). fn returns
  * non-zero to stop early. */

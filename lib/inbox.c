@@ -481,43 +481,22 @@ int inbox_insert(inbox *ib, const struct inbox_row *const *rows, size_t n,
 	return err;
 }
 
-int inbox_insert_one(inbox *ib, const struct inbox_row *row)
-{
-	const struct inbox_row *rows[1] = { row };
-	int rc, one;
-
-	rc = inbox_insert(ib, rows, 1, &one);
-	return rc == INBOX_OK ? one : rc;
-}
-
-int inbox_seal_store(const struct key_set *ks, const char *kind,
-    const char *plain, size_t len, inbox_store_fn *store, void *ctx,
-    char ref[INBOX_REF_LEN + 1])
-{
-	struct inbox_row row;
-	int rc = INBOX_ETAKEN, tries;
-
-	/* A reference collision (60 random bits) is next to impossible; retry
-	 * a few times rather than fail a youth's submission on it. The
-	 * reference is in the associated data, so each try seals anew. */
-	for (tries = 0; rc == INBOX_ETAKEN && tries < 5; tries++) {
-		if ((rc = inbox_seal(ks, kind, plain, len, &row)) == INBOX_OK &&
-		    (rc = store(ctx, &row)) == INBOX_OK)
-			memcpy(ref, row.ref, sizeof(row.ref));
-		inbox_row_clear(&row);
-	}
-	return rc;
-}
-
-static int store_in(void *ib, const struct inbox_row *row)
-{
-	return inbox_insert_one(ib, row);
-}
-
 int inbox_append(inbox *ib, const struct key_set *ks, const char *kind,
     const char *plain, size_t len, char ref[INBOX_REF_LEN + 1])
 {
-	return inbox_seal_store(ks, kind, plain, len, store_in, ib, ref);
+	struct inbox_row row;
+	const struct inbox_row *rows[1] = { &row };
+	int rc = INBOX_OK, one = INBOX_ETAKEN, tries;
+
+	for (tries = 0; one == INBOX_ETAKEN && tries < INBOX_SEAL_TRIES; tries++) {
+		if ((rc = inbox_seal(ks, kind, plain, len, &row)) == INBOX_OK &&
+		    (rc = inbox_insert(ib, rows, 1, &one)) == INBOX_OK && one == INBOX_OK)
+			memcpy(ref, row.ref, sizeof(row.ref));
+		inbox_row_clear(&row);
+		if (rc != INBOX_OK)
+			return rc;
+	}
+	return one;
 }
 
 int inbox_entry_open(const struct inbox_entry *e, const struct key_secret *sk,
